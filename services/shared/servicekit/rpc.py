@@ -1,0 +1,73 @@
+"""RPC with a deadline.
+
+nameko's ``RpcProxy`` waits forever, and a request sent while its target is down runs later, after the
+caller gave up (RELIABILITY.md, fact 7). ``RpcClient`` bounds every call with ``eventlet.Timeout`` and
+publishes the request with an AMQP ``expiration`` of the same length, so a request that nobody picked
+up in time is dropped by the broker instead of running late. On timeout, or when no service of that name
+exists, the caller gets ``contracts.errors.ServiceUnavailable``.
+
+Configuration: ``RPC_TIMEOUT_SECONDS`` (default 10).
+"""
+
+import eventlet
+from nameko.exceptions import UnknownService
+from nameko.rpc import RpcProxy
+
+from contracts.errors import ServiceUnavailable
+
+DEFAULT_TIMEOUT_SECONDS = 10.0
+
+
+class _Deadline(Exception):
+    pass
+
+
+class _MethodCaller:
+    def __init__(self, service_proxy, service_name, method_name, timeout):
+        self._method = getattr(service_proxy, method_name)
+        self._name = f"{service_name}.{method_name}"
+        self._timeout = timeout
+
+    def __call__(self, *args, **kwargs):
+        try:
+            with eventlet.Timeout(self._timeout, _Deadline):
+                reply = self._method.call_async(*args, **kwargs)
+                return reply.result()
+        except _Deadline:
+            raise ServiceUnavailable(
+                f"{self._name} did not answer within {self._timeout:g} s. "
+                "Retry with the same Idempotency-Key: it is never applied twice.",
+                {"service": self._name.split(".")[0]},
+            ) from None
+        except UnknownService:
+            raise ServiceUnavailable(
+                f"{self._name.split('.')[0]} is not running.", {"service": self._name.split(".")[0]}
+            ) from None
+
+
+class _TimedServiceProxy:
+    def __init__(self, service_proxy, service_name, timeout):
+        self._proxy = service_proxy
+        self._service_name = service_name
+        self._timeout = timeout
+
+    def __getattr__(self, method_name):
+        return _MethodCaller(self._proxy, self._service_name, method_name, self._timeout)
+
+
+class RpcClient(RpcProxy):
+    """``members = RpcClient("members")``; then ``self.members.get_member(actor, member_id)``."""
+
+    def __init__(self, target_service, timeout=None, **options):
+        self.timeout = timeout
+        super().__init__(target_service, **options)
+
+    def setup(self):
+        if self.timeout is None:
+            self.timeout = float(self.container.config.get("RPC_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS))
+        # The broker drops a request nobody consumed before the caller gave up (kombu takes seconds).
+        self.options.setdefault("expiration", self.timeout)
+        super().setup()
+
+    def get_dependency(self, worker_ctx):
+        return _TimedServiceProxy(super().get_dependency(worker_ctx), self.target_service, self.timeout)
