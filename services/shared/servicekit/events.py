@@ -1,0 +1,87 @@
+"""``@event_handler(source, event_type)``: consume an event reliably.
+
+nameko's own handler acks a failed event (it is lost) or, with ``requeue_on_error``, redelivers it in a
+hot loop (RELIABILITY.md, facts 2-3). This one consumes from a quorum queue with a delivery limit and a
+dead-letter queue, declared at start-up (``contracts.topology``):
+
+- the envelope and payload are validated before the worker runs; an invalid event is rejected at once
+  to the dead-letter queue (retrying cannot fix it);
+- the handler is called as ``handler(self, envelope, payload)``, payload upcast to the current version;
+- an error from the handler is taken as transient: the event is returned to the queue after a short
+  backoff, and after ``contracts.topology.DELIVERY_LIMIT`` deliveries the broker dead-letters it;
+- a handled event is acked after the worker returned, so it can run twice (a crash before the ack, a
+  redelivery on stop): handlers claim the event id in their transaction (``uow.claim``).
+"""
+
+import logging
+from functools import partial
+
+import eventlet
+from kombu import Connection
+from marshmallow import ValidationError
+from nameko.events import SERVICE_POOL, EventHandler
+from nameko.exceptions import ContainerBeingKilled
+from nameko.messaging import Consumer
+
+from contracts import topology as contract_topology
+from contracts.envelope import load_event
+from contracts.errors import ValidationFailed
+from servicekit import metrics, topology
+
+log = logging.getLogger(__name__)
+
+PERMANENT_ERRORS = (ValidationFailed, ValidationError)
+
+
+class ReliableEventHandler(EventHandler):
+    def __init__(self, source_service, event_type, **kwargs):
+        super().__init__(source_service, event_type, handler_type=SERVICE_POOL, reliable_delivery=True, **kwargs)
+
+    def setup(self):
+        self.subscription = contract_topology.Subscription(
+            self.container.service_name, self.source_service, self.event_type
+        )
+        self.queue = topology.consumer_queue(self.subscription)
+        with Connection(self.container.config["AMQP_URI"], connect_timeout=5) as connection:
+            topology.declare_all(connection, subscriptions=[self.subscription])
+        Consumer.setup(self)  # skip EventHandler.setup: it would declare a classic queue of its own
+
+    def handle_message(self, body, message):
+        try:
+            envelope, payload = load_event(body)
+        except ValidationFailed as error:
+            self._dead_letter(message, error)
+            return
+        context_data = self.unpack_message_headers(message)
+        try:
+            self.container.spawn_worker(
+                self, (envelope, payload), {}, context_data=context_data,
+                handle_result=partial(self.handle_result, message),
+            )
+        except ContainerBeingKilled:
+            self.queue_consumer.requeue_message(message)
+
+    def handle_message_processed(self, message, result=None, exc_info=None):
+        if exc_info is None:
+            self.queue_consumer.ack_message(message)
+        elif isinstance(exc_info[1], PERMANENT_ERRORS):
+            self._dead_letter(message, exc_info[1])
+        else:
+            deliveries = int(message.headers.get("x-delivery-count", 0)) + 1
+            log.warning(
+                "%s failed on delivery %d of %d: %r", self.subscription.queue, deliveries,
+                contract_topology.DELIVERY_LIMIT, exc_info[1],
+            )
+            if deliveries >= contract_topology.DELIVERY_LIMIT:
+                metrics.record_dead_letter(self.container.service_name, self.source_service, self.event_type)
+            eventlet.sleep(min(0.2 * 2**deliveries, 5.0))  # let a passing fault pass before the next try
+            self.queue_consumer.requeue_message(message)
+
+    def _dead_letter(self, message, error):
+        log.error("%s: dead-lettering an event that can never be handled: %s", self.subscription.queue, error)
+        metrics.record_dead_letter(self.container.service_name, self.source_service, self.event_type)
+        if message.channel.connection:  # else the broker already took the message back
+            message.reject(requeue=False)
+
+
+event_handler = ReliableEventHandler.decorator
