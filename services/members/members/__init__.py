@@ -1,0 +1,1 @@
+"""The members service: the organisation tree, members, officers and their scopes."""
