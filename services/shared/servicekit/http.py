@@ -1,0 +1,350 @@
+# ruff: noqa: N818 -- errors are named for what happened (STYLE.md: FundNotFound), not "...Error"
+"""The HTTP edge: the one table from error class to HTTP status, JSON bodies for every error, and
+the reading of JSON bodies, queries and Idempotency-Key headers.
+
+Every error answers ``{"code", "message" (Vietnamese), "message_en", "fields"?}``. Errors that cross
+RPC come from ``contracts.errors``; the few that only exist at the HTTP edge (malformed JSON, missing
+token, unknown route) are defined here, as ``PlatformError`` subclasses so that they share the shape.
+``JsonEntrypoint`` turns whatever a handler raises into such a body; ``unmatched_route`` answers
+unknown paths (404) and wrong methods (405) in JSON instead of werkzeug's HTML.
+"""
+
+import json
+import logging
+import re
+import string
+
+from marshmallow import ValidationError
+from nameko.exceptions import ContainerBeingKilled
+from nameko.web.handlers import HttpRequestHandler
+from werkzeug.exceptions import MethodNotAllowed as WerkzeugMethodNotAllowed
+from werkzeug.exceptions import NotFound as WerkzeugNotFound
+from werkzeug.routing import Map, Rule, RuleFactory
+from werkzeug.wrappers import Response
+
+from contracts.errors import (
+    AuthenticationFailed,
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    PlatformError,
+    ServiceUnavailable,
+    ValidationFailed,
+    field_error,
+)
+
+log = logging.getLogger(__name__)
+
+JSON_MIMETYPE = "application/json"
+RETRY_AFTER_SECONDS = 5
+MAX_IDEMPOTENCY_KEY_LENGTH = 200
+
+
+# --- errors that exist only at the HTTP edge (never sent over RPC) ---------------------------------
+
+
+class MalformedJson(PlatformError):
+    code = "malformed_json"
+    default_en = "The request body is not a JSON object."
+    default_vi = "Nội dung yêu cầu không phải là một đối tượng JSON hợp lệ."
+
+
+class UnsupportedMediaType(PlatformError):
+    code = "unsupported_media_type"
+    default_en = "Send the request body as application/json."
+    default_vi = "Hãy gửi nội dung yêu cầu dưới dạng application/json."
+
+
+class InvalidIdempotencyKey(PlatformError):
+    code = "invalid_idempotency_key"
+    default_en = "Idempotency-Key must be 1-200 printable ASCII characters."
+    default_vi = "Idempotency-Key phải gồm 1-200 ký tự ASCII in được."
+
+
+class Unauthenticated(PlatformError):
+    """No usable bearer token. ``challenge`` is the ``WWW-Authenticate`` value (RFC 6750)."""
+
+    code = "unauthenticated"
+    default_en = "Sign in first: send an access token as 'Authorization: Bearer <token>'."
+    default_vi = "Hãy đăng nhập: gửi mã truy cập trong tiêu đề 'Authorization: Bearer <token>'."
+    challenge = 'Bearer realm="khuyenhoc-api"'
+
+
+class InvalidToken(Unauthenticated):
+    default_en = "The access token is not valid."
+    default_vi = "Mã truy cập không hợp lệ."
+    challenge = 'Bearer realm="khuyenhoc-api", error="invalid_token"'
+
+
+class TokenExpired(InvalidToken):
+    code = "token_expired"
+    default_en = "The access token has expired: sign in again."
+    default_vi = "Mã truy cập đã hết hạn: hãy đăng nhập lại."
+    challenge = 'Bearer realm="khuyenhoc-api", error="invalid_token", error_description="token expired"'
+
+
+class RouteNotFound(NotFound):
+    default_en = "There is no such address."
+    default_vi = "Không có địa chỉ này."
+
+
+class MethodNotAllowed(PlatformError):
+    code = "method_not_allowed"
+    default_en = "This address does not accept this HTTP method."
+    default_vi = "Địa chỉ này không hỗ trợ phương thức HTTP đã dùng."
+
+
+class InternalError(PlatformError):
+    code = "internal_error"
+    default_en = "Something went wrong on our side. Quote the call_id when you report it."
+    default_vi = "Hệ thống gặp lỗi. Hãy cung cấp call_id khi báo lỗi."
+
+
+# --- the table ---------------------------------------------------------------------------------------
+
+ERROR_STATUS = {
+    PlatformError: 400,
+    MalformedJson: 400,
+    InvalidIdempotencyKey: 400,
+    AuthenticationFailed: 401,
+    Unauthenticated: 401,
+    PermissionDenied: 403,
+    NotFound: 404,
+    MethodNotAllowed: 405,
+    Conflict: 409,
+    UnsupportedMediaType: 415,
+    ValidationFailed: 422,
+    InternalError: 500,
+    ServiceUnavailable: 503,
+}
+
+
+def status_for(error):
+    """The status of the nearest class in the error's ancestry that the table names."""
+    for cls in type(error).__mro__:
+        if cls in ERROR_STATUS:
+            return ERROR_STATUS[cls]
+    return 500
+
+
+def json_response(payload, status=200, headers=None):
+    return Response(json.dumps(payload, ensure_ascii=False), status=status, headers=headers,
+                    mimetype=JSON_MIMETYPE)
+
+
+def error_response(error, headers=None):
+    """The JSON answer for a ``PlatformError``, with the headers its status calls for."""
+    status = status_for(error)
+    headers = dict(headers or {})
+    if status == 401:
+        headers.setdefault("WWW-Authenticate", getattr(error, "challenge", Unauthenticated.challenge))
+    if status == 503:
+        headers.setdefault("Retry-After", str(RETRY_AFTER_SECONDS))
+    return json_response(error.to_dict(), status, headers)
+
+
+def response_for_exception(exc, call_id=None):
+    """Any exception as a JSON answer; an unexpected one is logged and hidden behind ``internal_error``."""
+    if isinstance(exc, ValidationError):
+        exc = validation_failed(exc)
+    elif isinstance(exc, ContainerBeingKilled):
+        exc = ServiceUnavailable("The gateway is shutting down.", {"service": "gateway"})
+    if not isinstance(exc, PlatformError):
+        log.error("internal error in call %s: %s", call_id, type(exc).__name__, exc_info=exc)
+        exc = InternalError(details={"call_id": call_id} if call_id else None)
+    return error_response(exc)
+
+
+# --- marshmallow messages as field errors with codes ------------------------------------------------
+
+_FIELD_ERRORS = [
+    (r"Missing data for required field\.", "required", "Trường này là bắt buộc."),
+    (r"Field may not be null\.", "null", "Trường này không được để trống."),
+    (r"Unknown field\.", "unknown_field", "Trường này không được hỗ trợ."),
+    (r"Not a valid date\.", "invalid_date", "Ngày không hợp lệ (định dạng YYYY-MM-DD)."),
+    (r"Not a valid (?:aware |naive )?datetime\.", "invalid_datetime",
+     "Thời điểm không hợp lệ (định dạng ISO 8601, có múi giờ)."),
+    (r"Not a valid email address\.", "invalid_email", "Địa chỉ email không hợp lệ."),
+    (r"Not a valid UUID\.", "invalid_uuid", "Mã định danh không hợp lệ."),
+    (r"Not a valid (?:string|integer|number|boolean|list|tuple|mapping type)\.|Invalid (?:input )?type\.",
+     "invalid_type", "Sai kiểu dữ liệu."),
+    (r"Must be one of: (.*)\.", "not_allowed_value", "Giá trị phải là một trong: {0}."),
+    (r"Length must be between (\d+) and (\d+)\.", "invalid_length", "Độ dài phải từ {0} đến {1} ký tự."),
+    (r"Shorter than minimum length (\d+)\.", "too_short", "Độ dài tối thiểu là {0} ký tự."),
+    (r"Longer than maximum length (\d+)\.", "too_long", "Độ dài tối đa là {0} ký tự."),
+    (r"Must be greater than or equal to (\S+) and less than or equal to (\S+)\.", "out_of_range",
+     "Giá trị phải từ {0} đến {1}."),
+    (r"Must be greater than or equal to (\S+)\.", "too_small", "Giá trị phải lớn hơn hoặc bằng {0}."),
+    (r"Must be less than or equal to (\S+)\.", "too_large", "Giá trị phải nhỏ hơn hoặc bằng {0}."),
+    (r"String does not match expected pattern\.", "invalid_format", "Sai định dạng."),
+    (r"Give birth_date or birth_year\.", "required", "Hãy nhập ngày sinh hoặc năm sinh."),
+    (r"'from' must not be after 'to'\.", "period_reversed", "Ngày bắt đầu không được sau ngày kết thúc."),
+]
+_FIELD_ERRORS = [(re.compile(pattern), code, vi) for pattern, code, vi in _FIELD_ERRORS]
+
+
+def field_error_for(message):
+    """One marshmallow message as ``{code, message, message_en}``; unknown messages get ``invalid``."""
+    if isinstance(message, dict) and "code" in message:
+        return message
+    message = str(message)
+    for pattern, code, vi in _FIELD_ERRORS:
+        match = pattern.fullmatch(message)
+        if match:
+            return field_error(code, vi.format(*match.groups()), message)
+    return field_error("invalid", "Giá trị không hợp lệ.", message)
+
+
+def _flatten(messages, prefix=""):
+    """marshmallow's nested messages as ``(dotted field name, [messages])`` pairs."""
+    if isinstance(messages, dict) and "code" not in messages:
+        for key, value in messages.items():
+            yield from _flatten(value, f"{prefix}.{key}" if prefix else str(key))
+    else:
+        yield prefix or "_schema", messages if isinstance(messages, list) else [messages]
+
+
+def validation_failed(error):
+    """A marshmallow ``ValidationError`` as ``ValidationFailed`` with per-field lists of coded errors."""
+    fields = {}
+    for name, messages in _flatten(error.messages):
+        fields.setdefault(name, []).extend(field_error_for(m) for m in messages)
+    return ValidationFailed.from_fields(fields)
+
+
+# --- reading requests -------------------------------------------------------------------------------
+
+
+def read_json(request):
+    """The body as a JSON object; an empty body is ``{}``."""
+    data = request.get_data(cache=True)
+    if not data.strip():
+        return {}
+    if request.mimetype != JSON_MIMETYPE and not request.mimetype.endswith("+json"):
+        raise UnsupportedMediaType()
+    try:
+        body = json.loads(data, parse_constant=_refuse_non_finite)
+    except (ValueError, RecursionError):
+        raise MalformedJson() from None
+    if not isinstance(body, dict):
+        raise MalformedJson()
+    return body
+
+
+def _refuse_non_finite(name):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _wire(schema, loaded):
+    """``loaded`` dumped for the wire, keeping the load-only fields (passwords) that dump drops."""
+    wire = schema.dump(loaded)
+    for name, field in schema.load_fields.items():
+        if field.load_only and name in loaded:
+            wire[field.data_key or name] = loaded[name]
+    return wire
+
+
+def validated_body(request, schema_cls):
+    """The JSON body loaded through ``schema_cls`` and dumped again: validated and JSON-ready."""
+    schema = schema_cls()
+    return _wire(schema, schema.load(read_json(request)))
+
+
+def validated_query(request, schema_cls):
+    """The query string loaded through ``schema_cls`` and dumped again (first value of each name)."""
+    schema = schema_cls()
+    return _wire(schema, schema.load(request.args.to_dict()))
+
+
+_PRINTABLE_ASCII = frozenset(string.printable) - frozenset("\t\n\r\x0b\x0c")
+
+
+def idempotency_key(request):
+    """The ``Idempotency-Key`` header, or None when it is absent."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY_LENGTH or not set(key) <= _PRINTABLE_ASCII:
+        raise InvalidIdempotencyKey()
+    return key
+
+
+class ContractBroken(Exception):
+    """A service answered with something its contract schema refuses."""
+
+
+def relay(schema_cls, result):
+    """A downstream result loaded through its contract schema and dumped for the client.
+
+    A result that breaks its contract is our fault, not the client's: it becomes an internal error."""
+    schema = schema_cls()
+    try:
+        return schema.dump(schema.load(result))
+    except ValidationError as exc:
+        raise ContractBroken(f"{schema_cls.__name__}: {sorted(exc.messages)}") from None
+
+
+# --- entrypoints --------------------------------------------------------------------------------------
+
+
+class JsonEntrypoint(HttpRequestHandler):
+    """An ``@http`` entrypoint whose handlers return ``(status, payload)`` or ``(status, headers,
+    payload)`` with a JSON-ready payload, and whose errors become JSON bodies through the table."""
+
+    def __init__(self, method, url, **kwargs):
+        kwargs.setdefault("expected_exceptions", (PlatformError, ValidationError))
+        super().__init__(method, url, **kwargs)
+
+    def handle_result(self, event, worker_ctx, result, exc_info):
+        if exc_info is not None:
+            event.send(response_for_exception(exc_info[1], call_id=worker_ctx.call_id))
+        else:
+            event.send(result)
+        return result, exc_info
+
+    def response_from_result(self, result):
+        if isinstance(result, Response):
+            return result
+        status, headers, payload = (200, None, result)
+        if isinstance(result, tuple):
+            status, headers, payload = result if len(result) == 3 else (result[0], None, result[1])
+        return json_response(payload, status, headers)
+
+    def response_from_exception(self, exc):
+        return response_for_exception(exc)
+
+
+class _EveryPath(RuleFactory):
+    """``/`` and every other path, for the entrypoint set as ``endpoint`` by nameko's ``make_url_map``."""
+
+    endpoint = None
+
+    def get_rules(self, map):
+        yield Rule("/", endpoint=self.endpoint)
+        yield Rule("/<path:path>", endpoint=self.endpoint)
+
+
+class UnmatchedRoute(HttpRequestHandler):
+    """Answers in JSON what werkzeug would answer in HTML: 404 for an unknown path, 405 (with
+    ``Allow``) for a known path and a wrong method. werkzeug prefers every specific rule to this one,
+    so it only sees requests that no other entrypoint matched."""
+
+    def __init__(self, **kwargs):
+        super().__init__("", "", **kwargs)
+
+    def get_url_rule(self):
+        return _EveryPath()
+
+    def handle_request(self, request):
+        rules = [p.get_url_rule() for p in self.server._providers if not isinstance(p, UnmatchedRoute)]
+        try:
+            Map(rules).bind_to_environ(request.environ).match()
+        except WerkzeugMethodNotAllowed as exc:
+            allowed = ", ".join(sorted(exc.valid_methods or ()))
+            return error_response(MethodNotAllowed(), {"Allow": allowed})
+        except WerkzeugNotFound:
+            pass
+        return error_response(RouteNotFound())
+
+
+unmatched_route = UnmatchedRoute.decorator
