@@ -23,7 +23,7 @@ from contracts.members import (
     UpdateMemberSchema,
 )
 from gateway.auth import ADMINISTER, READ, WRITE_MEMBERS
-from gateway.schemas import LoginResponseSchema, MeSchema, OfficerListQuerySchema, OfficerPageSchema
+from gateway.schemas import LoginResponseSchema, MeSchema, OfficerListSchema
 from servicekit.http import JsonEntrypoint
 
 PREFIX = "/api/v1"
@@ -79,7 +79,7 @@ ROUTES = [
           "Ra khỏi hội / A member leaves", WRITE_MEMBERS, MemberSchema, body=LeaveMemberSchema,
           idempotent=True),
     Route("list_officers", "GET", "/officers", "officers", "Danh sách cán bộ / List officer accounts",
-          ADMINISTER, OfficerPageSchema, query=OfficerListQuerySchema),
+          ADMINISTER, OfficerListSchema),
     Route("create_officer", "POST", "/officers", "officers", "Tạo tài khoản cán bộ / Create an officer",
           ADMINISTER, OfficerSchema, 201, body=CreateOfficerSchema, idempotent=True),
     Route("openapi", "GET", "/openapi.json", "meta", "Tài liệu OpenAPI / This OpenAPI document", None,

@@ -3,7 +3,7 @@ Everything that crosses RPC comes from ``contracts``."""
 
 from marshmallow import fields, validate
 
-from contracts.members import MAX_PAGE_SIZE, ROLES, Lenient, OfficerSchema, Strict
+from contracts.members import ROLES, Lenient, OfficerSchema
 
 
 class LoginResponseSchema(Lenient):
@@ -23,17 +23,8 @@ class MeSchema(Lenient):
     expires_at = fields.AwareDateTime(required=True)
 
 
-class OfficerListQuerySchema(Strict):
-    unit_code = fields.String(load_default=None, metadata={"description": "the subtree; default: yours"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
-
-
-class OfficerPageSchema(Lenient):
-    items = fields.List(fields.Nested(OfficerSchema), required=True)
-    page = fields.Integer(required=True)
-    page_size = fields.Integer(required=True)
-    total = fields.Integer(required=True)
+class OfficerListSchema(Lenient):
+    items = fields.List(fields.Nested(OfficerSchema), required=True, metadata={"description": "your subtree"})
 
 
 class FieldErrorSchema(Lenient):

@@ -26,7 +26,7 @@ from contracts.members import (
 from gateway import openapi
 from gateway.auth import Auth
 from gateway.routes import api
-from gateway.schemas import LoginResponseSchema, MeSchema, OfficerListQuerySchema, OfficerPageSchema
+from gateway.schemas import LoginResponseSchema, MeSchema, OfficerListSchema
 from servicekit.http import idempotency_key, relay, unmatched_route, validated_body, validated_query
 from servicekit.rpc import RpcClient
 
@@ -124,8 +124,7 @@ class GatewayService:
     @api
     def list_officers(self, request):
         actor = self.auth.actor(request)
-        officers = self.members.list_officers(actor, validated_query(request, OfficerListQuerySchema))
-        return 200, relay(OfficerPageSchema, officers)
+        return 200, relay(OfficerListSchema, {"items": self.members.list_officers(actor, {})})
 
     @api
     def create_officer(self, request):

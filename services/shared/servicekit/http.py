@@ -144,15 +144,21 @@ def error_response(error, headers=None):
 
 
 def response_for_exception(exc, call_id=None):
-    """Any exception as a JSON answer; an unexpected one is logged and hidden behind ``internal_error``."""
+    """Any exception as a JSON answer; an unexpected one is hidden behind ``internal_error``.
+
+    Pure (metrics call it to learn the status): ``log_if_unexpected`` does the logging."""
     if isinstance(exc, ValidationError):
         exc = validation_failed(exc)
     elif isinstance(exc, ContainerBeingKilled):
         exc = ServiceUnavailable("The gateway is shutting down.", {"service": "gateway"})
     if not isinstance(exc, PlatformError):
-        log.error("internal error in call %s: %s", call_id, type(exc).__name__, exc_info=exc)
         exc = InternalError(details={"call_id": call_id} if call_id else None)
     return error_response(exc)
+
+
+def log_if_unexpected(exc, call_id=None):
+    if not isinstance(exc, PlatformError | ValidationError | ContainerBeingKilled):
+        log.error("internal error in call %s: %s", call_id, type(exc).__name__, exc_info=exc)
 
 
 # --- marshmallow messages as field errors with codes ------------------------------------------------
@@ -297,6 +303,7 @@ class JsonEntrypoint(HttpRequestHandler):
 
     def handle_result(self, event, worker_ctx, result, exc_info):
         if exc_info is not None:
+            log_if_unexpected(exc_info[1], call_id=worker_ctx.call_id)
             event.send(response_for_exception(exc_info[1], call_id=worker_ctx.call_id))
         else:
             event.send(result)
