@@ -31,6 +31,7 @@ ERRORS = {
     403: "Vai trò không được phép / The role does not allow this",
     404: "Không tìm thấy trong phạm vi của bạn / Not found in your scope",
     409: "Xung đột với dữ liệu hiện có / Conflicts with the current state",
+    413: "Thân yêu cầu quá lớn / The body is too large",
     415: "Thân yêu cầu phải là application/json / The body must be application/json",
     422: "Dữ liệu không hợp lệ, xem `fields` / Invalid fields, see `fields`",
     500: "Lỗi hệ thống / Internal error",
@@ -46,7 +47,7 @@ def error_statuses(route):
     if route.permission is not None:
         statuses |= {401, 403, 404}
     if route.body is not None:
-        statuses |= {400, 415, 422}
+        statuses |= {400, 413, 415, 422}
     if route.query is not None:
         statuses.add(422)
     if route.idempotent:

@@ -11,13 +11,15 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from contracts import errors
-from contracts.members import CreateOfficerSchema, MemberSchema, RegisterMemberSchema
+from contracts.members import CreateOfficerSchema, MemberSchema, MemberSearchSchema, RegisterMemberSchema
 from servicekit.http import (
     ERROR_STATUS,
+    MAX_BODY_BYTES,
     ContractBroken,
     InternalError,
     InvalidIdempotencyKey,
     MalformedJson,
+    PayloadTooLarge,
     TokenExpired,
     Unauthenticated,
     UnsupportedMediaType,
@@ -26,6 +28,7 @@ from servicekit.http import (
     relay,
     response_for_exception,
     validated_body,
+    validated_query,
 )
 
 CONTRACT_ERRORS = [
@@ -130,6 +133,12 @@ def test_a_body_that_is_not_a_json_object_is_malformed(data):
         validated_body(request_with(data), RegisterMemberSchema)
 
 
+def test_a_body_over_the_limit_is_refused_before_it_is_parsed():
+    with pytest.raises(PayloadTooLarge) as caught:
+        validated_body(request_with(b'{"a": "' + b"x" * MAX_BODY_BYTES + b'"}'), RegisterMemberSchema)
+    assert response_for_exception(caught.value).status_code == 413
+
+
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
 def test_a_body_that_is_not_json_is_an_unsupported_media_type(content_type):
     with pytest.raises(UnsupportedMediaType) as caught:
@@ -157,6 +166,12 @@ def test_an_idempotency_key_of_printable_ascii_is_passed_on_and_its_absence_is_n
     assert idempotency_key(request_with(headers={"Idempotency-Key": "reg 2025/01 #7"})) == "reg 2025/01 #7"
     assert idempotency_key(request_with(headers={"Idempotency-Key": "k" * 200})) == "k" * 200
     assert idempotency_key(request_with()) is None
+
+
+def test_an_empty_query_value_is_no_value():
+    request = Request(EnvironBuilder(query_string="status=&q=lan&page=2").get_environ())
+    assert validated_query(request, MemberSearchSchema) == {
+        "q": "lan", "cccd": None, "unit_code": None, "status": None, "page": 2, "page_size": 20}
 
 
 def test_a_result_that_breaks_its_contract_is_our_500_not_the_clients_422():

@@ -19,6 +19,7 @@ from nameko.exceptions import ContainerBeingKilled
 from nameko.web.handlers import HttpRequestHandler
 from werkzeug.exceptions import MethodNotAllowed as WerkzeugMethodNotAllowed
 from werkzeug.exceptions import NotFound as WerkzeugNotFound
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import Map, Rule, RuleFactory
 from werkzeug.wrappers import Response
 
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 JSON_MIMETYPE = "application/json"
 RETRY_AFTER_SECONDS = 5
 MAX_IDEMPOTENCY_KEY_LENGTH = 200
+MAX_BODY_BYTES = 1024 * 1024
 
 
 # --- errors that exist only at the HTTP edge (never sent over RPC) ---------------------------------
@@ -53,6 +55,12 @@ class UnsupportedMediaType(PlatformError):
     code = "unsupported_media_type"
     default_en = "Send the request body as application/json."
     default_vi = "Hãy gửi nội dung yêu cầu dưới dạng application/json."
+
+
+class PayloadTooLarge(PlatformError):
+    code = "payload_too_large"
+    default_en = f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB."
+    default_vi = f"Nội dung yêu cầu lớn hơn {MAX_BODY_BYTES // 1024} KiB."
 
 
 class InvalidIdempotencyKey(PlatformError):
@@ -112,6 +120,7 @@ ERROR_STATUS = {
     NotFound: 404,
     MethodNotAllowed: 405,
     Conflict: 409,
+    PayloadTooLarge: 413,
     UnsupportedMediaType: 415,
     ValidationFailed: 422,
     InternalError: 500,
@@ -174,6 +183,7 @@ _FIELD_ERRORS = [
     (r"Not a valid UUID\.", "invalid_uuid", "Mã định danh không hợp lệ."),
     (r"Not a valid (?:string|integer|number|boolean|list|tuple|mapping type)\.|Invalid (?:input )?type\.",
      "invalid_type", "Sai kiểu dữ liệu."),
+    (r"Number too large\.", "too_large", "Số quá lớn."),
     (r"Must be one of: (.*)\.", "not_allowed_value", "Giá trị phải là một trong: {0}."),
     (r"Length must be between (\d+) and (\d+)\.", "invalid_length", "Độ dài phải từ {0} đến {1} ký tự."),
     (r"Shorter than minimum length (\d+)\.", "too_short", "Độ dài tối thiểu là {0} ký tự."),
@@ -223,7 +233,11 @@ def validation_failed(error):
 
 def read_json(request):
     """The body as a JSON object; an empty body is ``{}``."""
-    data = request.get_data(cache=True)
+    request.max_content_length = MAX_BODY_BYTES
+    try:
+        data = request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        raise PayloadTooLarge() from None
     if not data.strip():
         return {}
     if request.mimetype != JSON_MIMETYPE and not request.mimetype.endswith("+json"):
@@ -257,9 +271,10 @@ def validated_body(request, schema_cls):
 
 
 def validated_query(request, schema_cls):
-    """The query string loaded through ``schema_cls`` and dumped again (first value of each name)."""
+    """The query string loaded through ``schema_cls`` and dumped again. The first value of each name
+    counts; an empty value (``?status=`` from a form) is the same as no value."""
     schema = schema_cls()
-    return _wire(schema, schema.load(request.args.to_dict()))
+    return _wire(schema, schema.load({name: value for name, value in request.args.items() if value != ""}))
 
 
 _PRINTABLE_ASCII = frozenset(string.printable) - frozenset("\t\n\r\x0b\x0c")
