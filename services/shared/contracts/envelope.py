@@ -8,6 +8,7 @@ Adding an optional payload field keeps the version (readers use ``unknown = EXCL
 bumps it and registers an upcaster from the previous version beside the new schema.
 """
 
+import importlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -56,11 +57,22 @@ class Event:
         )
 
 
+# Modules that register event schemas; imported on first use so that any reader knows every event.
+EVENT_MODULES = ("contracts.member_events",)
+
+
 class _Registry:
     def __init__(self):
         self.schemas = {}  # (event_type, version) -> Schema class
         self.current = {}  # event_type -> newest version
         self.upcasters = {}  # (event_type, from_version) -> function(payload) -> payload of from_version + 1
+        self.loaded = False
+
+    def ensure_loaded(self):
+        if not self.loaded:
+            self.loaded = True
+            for module in EVENT_MODULES:
+                importlib.import_module(module)
 
     def register(self, event_type, version, schema_cls):
         self.schemas[(event_type, version)] = schema_cls
@@ -91,6 +103,7 @@ def event_schema(event_type, version):
 
 def make_event(event_type, payload, source):
     """Build an event of the current version, validating the payload on the way out."""
+    registry.ensure_loaded()
     version = registry.current.get(event_type)
     if version is None:
         raise KeyError(f"unknown event type {event_type!r}")
@@ -112,6 +125,7 @@ class InvalidEvent(ValidationFailed):
 
 def load_event(body):
     """Validate an incoming envelope; return ``(envelope, payload)`` with the payload at the current version."""
+    registry.ensure_loaded()
     try:
         envelope = EnvelopeSchema().load(body)
     except ValidationError as error:

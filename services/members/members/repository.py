@@ -1,0 +1,161 @@
+"""Every query of the members service: the only module that builds ``select()``."""
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from members.models import CardCounter, Consent, Member, Membership, Officer, Unit
+
+
+def _in_subtree(column, path):
+    """A prefix match on a materialised path. Codes never hold LIKE wildcards (their shapes are checked),
+    and a literal pattern lets PostgreSQL use the text_pattern_ops index."""
+    if "%" in path or "_" in path:
+        raise ValueError(f"unit path with a LIKE wildcard: {path!r}")
+    return column.like(path + "%")
+
+
+def get_unit(session, code):
+    return session.get(Unit, code)
+
+
+def get_unit_for_update(session, code):
+    return session.execute(select(Unit).where(Unit.code == code).with_for_update()).scalar_one_or_none()
+
+
+def list_units(session, scope_path, parent_code, level, q_folded, include_closed, today, page, page_size):
+    query = select(Unit).where(_in_subtree(Unit.path, scope_path))
+    if parent_code:
+        query = query.where(Unit.parent_code == parent_code)
+    if level:
+        query = query.where(Unit.level == level)
+    if q_folded:
+        query = query.where(Unit.name_folded.like(f"%{q_folded}%"))
+    if not include_closed:
+        query = query.where(or_(Unit.valid_to.is_(None), Unit.valid_to >= today))
+    return _page(session, query.order_by(Unit.path), page, page_size)
+
+
+def _page(session, query, page, page_size):
+    total = session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+    items = session.execute(query.limit(page_size).offset((page - 1) * page_size)).scalars().all()
+    return items, total
+
+
+def add(session, *rows):
+    session.add_all(rows)
+
+
+def get_member(session, member_id, scope_path):
+    return session.execute(
+        select(Member).where(Member.id == member_id, _in_subtree(Member.unit_path, scope_path))
+    ).scalar_one_or_none()
+
+
+def member_id_by_cccd(session, cccd):
+    return session.execute(select(Member.id).where(Member.cccd == cccd)).scalar_one_or_none()
+
+
+def search_members(session, scope_path, q_folded, cccd, status, page, page_size):
+    query = select(Member).where(_in_subtree(Member.unit_path, scope_path))
+    if q_folded:
+        query = query.where(Member.name_folded.like(f"%{q_folded}%"))
+    if cccd:
+        query = query.where(Member.cccd == cccd)
+    if status:
+        query = query.where(Member.status == status)
+    return _page(session, query.order_by(Member.name_folded, Member.id), page, page_size)
+
+
+def memberships_of(session, member_id):
+    return session.execute(
+        select(Membership, Unit.name)
+        .join(Unit, Unit.code == Membership.unit_code)
+        .where(Membership.member_id == member_id)
+        .order_by(Membership.started_on, Membership.id)
+    ).all()
+
+
+def open_membership(session, member_id):
+    return session.execute(
+        select(Membership).where(Membership.member_id == member_id, Membership.ended_on.is_(None))
+    ).scalar_one_or_none()
+
+
+def latest_consent(session, member_id):
+    return session.execute(
+        select(Consent).where(Consent.member_id == member_id).order_by(Consent.given_at.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def unit_names(session, codes):
+    rows = session.execute(select(Unit.code, Unit.name).where(Unit.code.in_(set(codes)))).all()
+    return dict(rows)
+
+
+def existing_cccds(session, cccds):
+    return set(session.execute(select(Member.cccd).where(Member.cccd.in_(cccds))).scalars())
+
+
+def take_card_seqs(session, province_code, year, count):
+    """Reserve ``count`` card numbers of a province and year; returns the first. The row lock serialises
+    concurrent takers; the insert that ignores duplicates creates the counter without a race."""
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    session.execute(
+        dialect.insert(CardCounter).values(province_code=province_code, year=year, last=0).on_conflict_do_nothing()
+    )
+    last = session.execute(
+        update(CardCounter)
+        .where(CardCounter.province_code == province_code, CardCounter.year == year)
+        .values(last=CardCounter.last + count)
+        .returning(CardCounter.last)
+    ).scalar_one()
+    return last - count + 1
+
+
+def members_in_subtree_on(session, scope_path, day):
+    """Memberships open in the subtree on ``day`` (started on or before, not ended by then)."""
+    return session.execute(
+        select(func.count())
+        .select_from(Membership)
+        .where(
+            _in_subtree(Membership.unit_path, scope_path),
+            Membership.started_on <= day,
+            or_(Membership.ended_on.is_(None), Membership.ended_on > day),
+        )
+    ).scalar_one()
+
+
+def membership_events_in_period(session, scope_path, date_from, date_to):
+    """(joined, left) in the subtree in the period: new members and members who left the association."""
+    in_scope = _in_subtree(Membership.unit_path, scope_path)
+    joined = session.execute(
+        select(func.count()).select_from(Membership).where(
+            in_scope, Membership.start_reason == "JOINED", Membership.started_on.between(date_from, date_to)
+        )
+    ).scalar_one()
+    left = session.execute(
+        select(func.count()).select_from(Membership).where(
+            in_scope, Membership.end_reason == "LEFT", Membership.ended_on.between(date_from, date_to)
+        )
+    ).scalar_one()
+    return joined, left
+
+
+def active_members_in_subtree(session, scope_path):
+    return session.execute(
+        select(func.count()).select_from(Member).where(
+            and_(_in_subtree(Member.unit_path, scope_path), Member.status == "ACTIVE")
+        )
+    ).scalar_one()
+
+
+def officer_by_username(session, username):
+    return session.execute(select(Officer).where(Officer.username == username)).scalar_one_or_none()
+
+
+def list_officers(session, scope_path):
+    return session.execute(
+        select(Officer).join(Unit, Unit.code == Officer.unit_code)
+        .where(_in_subtree(Unit.path, scope_path))
+        .order_by(Officer.username)
+    ).scalars().all()

@@ -1,0 +1,114 @@
+"""The members service: the org tree, members, officer accounts. Entrypoints only; rules live in usecases."""
+
+from nameko.rpc import rpc
+
+from contracts.errors import PlatformError
+from contracts.members import (
+    ActorSchema,
+    CreateOfficerSchema,
+    CreateUnitSchema,
+    LeaveMemberSchema,
+    LoginSchema,
+    MemberSearchSchema,
+    RegisterMemberSchema,
+    StatisticsQuerySchema,
+    TransferMemberSchema,
+    UnitListQuerySchema,
+    UpdateMemberSchema,
+)
+from members.models import metadata
+from members.usecases import members, officers, statistics, units
+from servicekit.logs import CallContext
+from servicekit.metrics import Metrics
+from servicekit.ops import OpsEndpoints
+from servicekit.outbox import OutboxRelay
+from servicekit.uow import UnitOfWork
+from servicekit.validation import load
+
+expected = rpc(expected_exceptions=PlatformError)
+
+
+def _actor(actor):
+    return load(ActorSchema(), actor)
+
+
+class MembersService(OpsEndpoints):
+    name = "members"
+
+    uow = UnitOfWork(metadata)
+    relay = OutboxRelay()
+    metrics = Metrics()
+    call_context = CallContext()
+
+    @expected
+    def echo(self, value):
+        """A no-op round trip: the framework's ceiling in benchmarks."""
+        return value
+
+    @expected
+    def authenticate_officer(self, username, password):
+        credentials = load(LoginSchema(), {"username": username, "password": password})
+        return officers.authenticate_officer(self.uow, credentials["username"], credentials["password"])
+
+    @expected
+    def create_officer(self, actor, payload, idempotency_key=None):
+        return officers.create_officer(self.uow, _actor(actor), load(CreateOfficerSchema(), payload), idempotency_key)
+
+    @expected
+    def list_officers(self, actor, query=None):
+        return officers.list_officers(self.uow, _actor(actor))
+
+    @expected
+    def list_units(self, actor, query):
+        return units.list_units(self.uow, _actor(actor), load(UnitListQuerySchema(), query))
+
+    @expected
+    def get_unit(self, actor, code):
+        return units.get_unit(self.uow, _actor(actor), code)
+
+    @expected
+    def create_unit(self, actor, payload, idempotency_key=None):
+        return units.create_unit(self.uow, _actor(actor), load(CreateUnitSchema(), payload), idempotency_key)
+
+    @expected
+    def unit_statistics(self, actor, code, query):
+        return statistics.unit_statistics(self.uow, _actor(actor), code, load(StatisticsQuerySchema(), query))
+
+    @expected
+    def register_member(self, actor, payload, idempotency_key=None):
+        command = load(RegisterMemberSchema(), payload)
+        return members.register_member(self.uow, _actor(actor), command, idempotency_key)
+
+    @expected
+    def get_member(self, actor, member_id):
+        return members.get_member(self.uow, _actor(actor), _uuid(member_id))
+
+    @expected
+    def search_members(self, actor, query):
+        return members.search_members(self.uow, _actor(actor), load(MemberSearchSchema(), query))
+
+    @expected
+    def update_member(self, actor, member_id, payload):
+        changes = load(UpdateMemberSchema(), payload)
+        return members.update_member(self.uow, _actor(actor), _uuid(member_id), changes)
+
+    @expected
+    def transfer_member(self, actor, member_id, payload, idempotency_key=None):
+        command = load(TransferMemberSchema(), payload)
+        return members.transfer_member(self.uow, _actor(actor), _uuid(member_id), command, idempotency_key)
+
+    @expected
+    def leave_member(self, actor, member_id, payload, idempotency_key=None):
+        command = load(LeaveMemberSchema(), payload)
+        return members.leave_member(self.uow, _actor(actor), _uuid(member_id), command, idempotency_key)
+
+
+def _uuid(value):
+    import uuid
+
+    from contracts.errors import MemberNotFound
+
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise MemberNotFound(details={"member_id": str(value)}) from None

@@ -1,0 +1,1 @@
+"""Use cases of the members service: each runs one transaction through the unit of work."""

@@ -1,0 +1,100 @@
+"""What every use case needs: the actor's scope, the clock, the views returned over RPC."""
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from contracts.members import MemberSchema, OfficerSchema, UnitSchema
+from contracts.errors import PermissionDenied, UnitNotFound, ValidationFailed, field_error
+from members import domain, repository
+
+VIETNAM = timezone(timedelta(hours=7))  # no daylight saving time
+
+
+def today():
+    """Dates the association records (join, transfer, leave) are Vietnamese calendar dates."""
+    return datetime.now(VIETNAM).date()
+
+
+def now():
+    return datetime.now(UTC)
+
+
+def scope_path(session, actor):
+    unit = repository.get_unit(session, actor["unit_code"])
+    if unit is None:
+        raise PermissionDenied("Your account's unit no longer exists.", {}, "Đơn vị của tài khoản không còn tồn tại.")
+    return unit.path
+
+
+def require_write(actor):
+    if not domain.can_write(actor["role"]):
+        raise PermissionDenied()
+
+
+def unit_in_scope(session, code, scope):
+    unit = repository.get_unit(session, code) if code else None
+    if unit is None or not domain.is_in_subtree(unit.path, scope):
+        raise UnitNotFound(details={"unit_code": code})
+    return unit
+
+
+def unit_accepting_members(session, code, field, on):
+    """A unit that members can belong to on ``on``: open, at commune or grassroots level."""
+    unit = repository.get_unit(session, code)
+    if unit is None:
+        raise UnitNotFound(details={"unit_code": code})
+    if unit.level not in (domain.Level.COMMUNE, domain.Level.GRASSROOTS) or not is_open(unit, on):
+        raise ValidationFailed.from_fields(
+            {field: [field_error(
+                "unit_not_accepting_members",
+                "Đơn vị này không nhận hội viên (đã giải thể, sáp nhập hoặc không phải cấp xã/cơ sở).",
+                "This unit takes no members (closed, merged, or not a commune or grassroots unit).",
+            )]}
+        )
+    return unit
+
+
+def is_open(unit, on):
+    return unit.valid_from <= on and (unit.valid_to is None or unit.valid_to >= on)
+
+
+def province_of(path):
+    """The province code in a materialised path ("/VN/01/00070/" -> "01"); "00" above provinces."""
+    parts = path.strip("/").split("/")
+    return parts[1] if len(parts) > 1 else "00"
+
+
+def search_text(raw):
+    """The folded form of a name query; LIKE wildcards typed by a user are dropped, not interpreted."""
+    return domain.fold_name(raw).replace("%", "").replace("_", "") if raw else None
+
+
+def unit_view(unit):
+    return UnitSchema().dump({
+        "code": unit.code, "name": unit.name, "level": unit.level, "kind": unit.kind,
+        "parent_code": unit.parent_code, "path": unit.path, "valid_from": unit.valid_from,
+        "valid_to": unit.valid_to, "term": unit.term, "committees": unit.committees or {},
+    })
+
+
+def member_view(member, unit_name=None, history=None, consent_given_at=None):
+    """The member as the API shows it (JSON-ready): CCCD and phone masked, e-mail only as a flag."""
+    view = {
+        "id": member.id, "card_number": member.card_number, "full_name": member.full_name,
+        "gender": member.gender, "birth_year": member.birth_year, "birth_date": member.birth_date,
+        "cccd_masked": domain.mask_cccd(member.cccd),
+        "phone_masked": domain.mask_phone(member.phone) if member.phone else None,
+        "has_email": bool(member.email), "unit_code": member.unit_code, "unit_name": unit_name,
+        "status": member.status, "join_date": member.join_date, "left_on": member.left_on,
+        "consent_given_at": consent_given_at or member.consent_given_at, "version": member.version,
+        "created_at": member.created_at, "updated_at": member.updated_at,
+    }
+    if history is not None:
+        view["history"] = history
+    return MemberSchema().dump(view)
+
+
+def officer_view(officer):
+    return OfficerSchema().dump({
+        "id": str(officer.id), "username": officer.username, "full_name": officer.full_name,
+        "role": officer.role, "unit_code": officer.unit_code, "active": officer.active,
+    })

@@ -1,0 +1,299 @@
+"""Registering, reading, searching, updating, transferring and leaving members."""
+
+import uuid
+
+from sqlalchemy.exc import IntegrityError
+
+from contracts.envelope import make_event
+from contracts.errors import MemberAlreadyRegistered, MemberNotFound, TransitionRejected, ValidationFailed
+from members import domain, repository
+from members.models import Consent, Member, Membership
+from members.usecases import common
+
+SOURCE = "members"
+
+
+def register_member(uow, actor, command, idempotency_key=None):
+    with uow:
+        if idempotency_key:
+            replay = uow.idempotent("register_member", actor["officer_id"], idempotency_key, command)
+            if replay is not None:
+                return replay
+        [member] = _register(uow, actor, [command])
+        result = common.member_view(member, repository.get_unit(uow.session, member.unit_code).name)
+        if idempotency_key:
+            uow.remember(result)
+        _commit_unless_duplicate(uow)
+    return result
+
+
+def register_members(uow, actor, commands):
+    """Register many members in one transaction (demo data now, bulk imports later): all or nothing.
+
+    Rows are checked first, then written together: one query for duplicates, one counter update per
+    province and year for card numbers, one batch of inserts and of outbox rows.
+    """
+    with uow:
+        members = _register(uow, actor, commands)
+        _commit_unless_duplicate(uow)
+    return [m.id for m in members]
+
+
+def _register(uow, actor, commands):
+    common.require_write(actor)
+    session, today = uow.session, common.today()
+    scope = common.scope_path(session, actor)
+    units = {}
+    for code in dict.fromkeys(c["unit_code"] for c in commands):
+        common.unit_in_scope(session, code, scope)
+        # Checked on the day of registration: a join date may precede the 2025 units (members of merged units).
+        units[code] = common.unit_accepting_members(session, code, "unit_code", today)
+    rows = [_checked_row(command, today, index, len(commands)) for index, command in enumerate(commands)]
+    _refuse_duplicates(session, [fields["cccd"] for fields, _ in rows])
+    cards = _card_numbers(session, [(units[c["unit_code"]], c.get("join_date") or today) for c in commands])
+    pairs = [
+        _new_member(actor, fields, consent, units[command["unit_code"]], command.get("join_date") or today, card)
+        for (fields, consent), command, card in zip(rows, commands, cards, strict=True)
+    ]
+    members = [member for member, _ in pairs]
+    session.add_all(members)
+    session.flush()  # members before the rows that refer to them
+    session.add_all([row for _, records in pairs for row in records])
+    uow.emit_all(
+        make_event("member_registered", {
+            "member_id": m.id, "member_version": 1, "unit_code": m.unit_code, "unit_path": m.unit_path,
+            "join_date": m.join_date,
+        }, SOURCE)
+        for m in members
+    )
+    return members
+
+
+def _checked_row(command, today, index, count):
+    consent = command["consent"]
+    extra = _consent_problems(consent, command.get("birth_date") or command.get("birth_year"), today)
+    try:
+        return _checked_fields(command, today, extra), consent
+    except ValidationFailed as error:
+        if count == 1:
+            raise
+        raise ValidationFailed.from_fields({f"rows.{index}.{k}": v for k, v in error.fields.items()}) from None
+
+
+def _refuse_duplicates(session, cccds):
+    if len(set(cccds)) != len(cccds) or repository.existing_cccds(session, cccds):
+        raise MemberAlreadyRegistered()
+
+
+def _card_numbers(session, units_and_dates):
+    """Card numbers for each new member, taking each (province, year) counter once."""
+    wanted = {}
+    for unit, on in units_and_dates:
+        key = (common.province_of(unit.path), on.year)
+        wanted[key] = wanted.get(key, 0) + 1
+    first = {key: repository.take_card_seqs(session, *key, count) for key, count in wanted.items()}
+    numbers = []
+    for unit, on in units_and_dates:
+        key = (common.province_of(unit.path), on.year)
+        numbers.append(domain.card_number(key[0], key[1], first[key]))
+        first[key] += 1
+    return numbers
+
+
+def _new_member(actor, fields, consent, unit, join_date, card):
+    """A new member with its first membership and its consent record (not yet added to the session)."""
+    now = common.now()
+    member = Member(
+        id=uuid.uuid4(), **fields, unit_code=unit.code, unit_path=unit.path, status=domain.MemberStatus.ACTIVE,
+        join_date=join_date, card_number=card, consent_given_at=consent.get("given_at") or now, version=1,
+        created_at=now, updated_at=now,
+    )
+    membership = Membership(
+        member_id=member.id, unit_code=unit.code, unit_path=unit.path, started_on=join_date, start_reason="JOINED",
+    )
+    record = Consent(
+        member_id=member.id, channel=consent["channel"], given_at=member.consent_given_at,
+        recorded_by=actor["username"], guardian_name=consent.get("guardian_name"),
+        guardian_relation=consent.get("guardian_relation"),
+    )
+    return member, (membership, record)
+
+
+def _checked_fields(command, today, extra_problems=()):
+    """The member's own fields, normalised; every problem with them at once as ``ValidationFailed``."""
+    birth_date, birth_year = command.get("birth_date"), command.get("birth_year")
+    problems = domain.validate_member_fields(
+        command["cccd"], command["gender"], birth_year, birth_date, command.get("phone"),
+        command.get("email"), command["full_name"], today,
+    )
+    problems += extra_problems
+    if problems:
+        raise ValidationFailed.from_fields(domain.problems_by_field(problems))
+    full_name = domain.normalise_full_name(command["full_name"])
+    return {
+        "cccd": domain.normalise_cccd(command["cccd"]), "full_name": full_name,
+        "name_folded": domain.fold_name(full_name), "gender": command["gender"],
+        "birth_date": birth_date, "birth_year": birth_year or birth_date.year,
+        "phone": domain.normalise_phone(command["phone"]) if command.get("phone") else None,
+        "email": command.get("email"), "ethnicity": command.get("ethnicity"), "religion": command.get("religion"),
+    }
+
+
+def _consent_problems(consent, birth, today):
+    problems = []
+    if not consent.get("given"):
+        problems.append(domain.FieldProblem(
+            "consent.given", "consent_required",
+            "Cần có sự đồng ý rõ ràng của người đăng ký (im lặng không phải là đồng ý).",
+            "Explicit consent is required (silence is not consent).",
+        ))
+    if birth is not None and domain.is_minor(birth, today) and not consent.get("guardian_name"):
+        problems.append(domain.FieldProblem(
+            "consent.guardian_name", "guardian_consent_required",
+            "Người chưa thành niên cần có sự đồng ý của người giám hộ.",
+            "A minor needs a guardian's consent.",
+        ))
+    return problems
+
+
+def _commit_unless_duplicate(uow):
+    try:
+        uow.commit()
+    except IntegrityError as error:  # a concurrent registration of the same CCCD won the race
+        if "cccd" in str(error.orig).lower():
+            raise MemberAlreadyRegistered() from None
+        raise
+
+
+def get_member(uow, actor, member_id):
+    with uow:
+        member = _member_in_scope(uow.session, actor, member_id)
+        history = [
+            {"unit_code": m.unit_code, "unit_name": name, "started_on": m.started_on,
+             "ended_on": m.ended_on, "end_reason": m.end_reason}
+            for m, name in repository.memberships_of(uow.session, member.id)
+        ]
+        return common.member_view(member, repository.get_unit(uow.session, member.unit_code).name, history)
+
+
+def _member_in_scope(session, actor, member_id):
+    member = repository.get_member(session, member_id, common.scope_path(session, actor))
+    if member is None:
+        raise MemberNotFound(details={"member_id": str(member_id)})
+    return member
+
+
+def search_members(uow, actor, query):
+    with uow:
+        scope = common.scope_path(uow.session, actor)
+        if query.get("unit_code"):
+            scope = common.unit_in_scope(uow.session, query["unit_code"], scope).path
+        cccd = domain.normalise_cccd(query["cccd"]) if query.get("cccd") else None
+        members, total = repository.search_members(
+            uow.session, scope, common.search_text(query.get("q")), cccd, query.get("status"),
+            query["page"], query["page_size"],
+        )
+        names = repository.unit_names(uow.session, [m.unit_code for m in members])
+        items = [common.member_view(m, names.get(m.unit_code)) for m in members]
+        return {"items": items, "page": query["page"], "page_size": query["page_size"], "total": total}
+
+
+def update_member(uow, actor, member_id, changes):
+    with uow:
+        common.require_write(actor)
+        member = _member_in_scope(uow.session, actor, member_id)
+        if member.status == domain.MemberStatus.LEFT:
+            raise TransitionRejected("A member who left cannot be edited.", {}, "Không thể sửa hồ sơ của hội viên đã rời hội.")
+        merged = {
+            "cccd": member.cccd, "full_name": member.full_name, "gender": member.gender,
+            "birth_date": member.birth_date, "birth_year": None if member.birth_date else member.birth_year,
+            "phone": member.phone, "email": member.email, "ethnicity": member.ethnicity,
+            "religion": member.religion,
+        }
+        merged.update(changes)
+        if "birth_date" in changes and changes["birth_date"] is not None and "birth_year" not in changes:
+            merged["birth_year"] = None
+        fields = _checked_fields(merged, common.today())
+        changed = sorted(k for k, v in fields.items() if getattr(member, k) != v and k != "name_folded")
+        for key, value in fields.items():
+            setattr(member, key, value)
+        if changed:
+            _bump(uow, member, "member_updated", changed_fields=changed)
+        result = common.member_view(member, repository.get_unit(uow.session, member.unit_code).name)
+        uow.commit()
+    return result
+
+
+def _bump(uow, member, event_type, **payload):
+    member.version += 1
+    member.updated_at = common.now()
+    uow.emit(make_event(event_type, {
+        "member_id": member.id, "member_version": member.version, "unit_code": member.unit_code,
+        "unit_path": member.unit_path, **payload,
+    }, SOURCE))
+
+
+def transfer_member(uow, actor, member_id, command, idempotency_key=None):
+    with uow:
+        if idempotency_key:
+            replay = uow.idempotent(f"transfer_member:{member_id}", actor["officer_id"], idempotency_key, command)
+            if replay is not None:
+                return replay
+        common.require_write(actor)
+        member = _member_in_scope(uow.session, actor, member_id)
+        on = command.get("transferred_on") or common.today()
+        target = common.unit_accepting_members(uow.session, command["to_unit_code"], "to_unit_code", on)
+        _check_transfer(member, target, on)
+        old_code, old_path = member.unit_code, member.unit_path
+        _close_membership(uow.session, member, on, "TRANSFERRED")
+        uow.session.add(Membership(
+            member_id=member.id, unit_code=target.code, unit_path=target.path, started_on=on, start_reason="TRANSFERRED_IN",
+        ))
+        member.unit_code, member.unit_path = target.code, target.path
+        _bump(uow, member, "member_transferred", from_unit_code=old_code, from_unit_path=old_path, transferred_on=on)
+        result = common.member_view(member, target.name)
+        if idempotency_key:
+            uow.remember(result)
+        uow.commit()
+    return result
+
+
+def _check_transfer(member, target, on):
+    if member.status != domain.MemberStatus.ACTIVE:
+        raise TransitionRejected("Only an active member can be transferred.", {}, "Chỉ chuyển sinh hoạt được hội viên đang hoạt động.")
+    if target.code == member.unit_code:
+        raise TransitionRejected("The member already belongs to this unit.", {}, "Hội viên đã thuộc đơn vị này.")
+    if on < member.join_date:
+        raise TransitionRejected("A transfer cannot precede the join date.", {}, "Ngày chuyển không thể trước ngày vào hội.")
+
+
+def _close_membership(session, member, on, reason):
+    membership = repository.open_membership(session, member.id)
+    if membership is not None:
+        if on < membership.started_on:
+            raise TransitionRejected(
+                "The date is before the start of the current membership.", {},
+                "Ngày này trước ngày bắt đầu sinh hoạt tại đơn vị hiện tại.",
+            )
+        membership.ended_on, membership.end_reason = on, reason
+
+
+def leave_member(uow, actor, member_id, command, idempotency_key=None):
+    with uow:
+        if idempotency_key:
+            replay = uow.idempotent(f"leave_member:{member_id}", actor["officer_id"], idempotency_key, command)
+            if replay is not None:
+                return replay
+        common.require_write(actor)
+        member = _member_in_scope(uow.session, actor, member_id)
+        if member.status != domain.MemberStatus.ACTIVE:
+            raise TransitionRejected("This member has already left.", {}, "Hội viên này đã rời hội.")
+        on = command.get("left_on") or common.today()
+        _close_membership(uow.session, member, on, "LEFT")
+        member.status, member.left_on = domain.MemberStatus.LEFT, on
+        _bump(uow, member, "member_left", left_on=on, reason_code=command.get("reason_code"))
+        result = common.member_view(member, repository.get_unit(uow.session, member.unit_code).name)
+        if idempotency_key:
+            uow.remember(result)
+        uow.commit()
+    return result
