@@ -1,8 +1,9 @@
 """The metrics provider counts real workers of a real container.
 
-RPC and event entrypoints run through ``entrypoint_hook`` on the in-memory transport (the worker's
-whole life, provider hooks included, without a broker); HTTP goes through the web port with
-``requests``. Counters are process-wide, so each test compares a sample before and after.
+Most RPC and event cases run through ``entrypoint_hook`` on the in-memory transport (the worker's
+whole life, provider hooks included, without a broker); one RPC goes through RabbitMQ (the root
+conftest's private vhost); HTTP goes through the web port with ``requests``. Counters are
+process-wide, so each test compares a sample before and after.
 """
 
 import contextlib
@@ -15,6 +16,7 @@ import requests
 from nameko.containers import ServiceContainer
 from nameko.events import event_handler
 from nameko.rpc import rpc
+from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.services import entrypoint_hook
 from nameko.web.handlers import http
 from prometheus_client import REGISTRY
@@ -107,6 +109,16 @@ def test_an_rpc_call_is_counted_under_its_outcome(ledger, how, outcome):
     before = rpc_count(outcome)
     call_find(ledger, how)
     assert eventually(lambda: rpc_count(outcome), before + 1) == before + 1
+
+
+def test_an_rpc_call_through_the_broker_is_counted(container_factory, amqp_uri):
+    config = {"AMQP_URI": amqp_uri, "WEB_SERVER_ADDRESS": f"127.0.0.1:{free_port()}"}
+    container_factory(Ledger, config).start()
+    before = rpc_count("rejected")
+    client = ServiceRpcProxy("metered", {"AMQP_URI": amqp_uri}, timeout=10)
+    with client as ledger_client, pytest.raises(MemberNotFound):
+        ledger_client.find("missing")
+    assert eventually(lambda: rpc_count("rejected"), before + 1) == before + 1
 
 
 def test_an_rpc_call_is_timed(ledger):

@@ -1,8 +1,8 @@
 """/metrics, /healthz and /readyz of a real container, called over HTTP.
 
 A container with only HTTP entrypoints starts without a broker, so the readiness checks can be pointed
-at the local RabbitMQ, at a closed port, or at a listener that never answers. The broker check only
-opens and closes a connection: nothing is declared on the broker.
+at the test session's vhost (the root conftest's ``amqp_uri``), at a closed port, or at a listener that
+never answers. The broker check only opens and closes a connection: nothing is declared on the broker.
 """
 
 import socket
@@ -14,8 +14,6 @@ from nameko.extensions import DependencyProvider
 
 from servicekit import metrics
 from servicekit.ops import BrokerProbe, OpsEndpoints
-
-BROKER = "pyamqp://guest:guest@127.0.0.1:5672//"
 
 
 class Probed(OpsEndpoints):
@@ -57,12 +55,12 @@ def free_port():
 
 
 @pytest.fixture
-def start(container_factory):
-    """``start(service_cls, amqp_uri)`` -> the base URL of the started container's web port."""
+def start(container_factory, amqp_uri):
+    """``start(service_cls, broker_uri)`` -> the base URL of the started container's web port."""
 
-    def start_service(service_cls, amqp_uri=BROKER):
+    def start_service(service_cls, broker_uri=amqp_uri):
         address = f"127.0.0.1:{free_port()}"
-        container = container_factory(service_cls, {"AMQP_URI": amqp_uri, "WEB_SERVER_ADDRESS": address})
+        container = container_factory(service_cls, {"AMQP_URI": broker_uri, "WEB_SERVER_ADDRESS": address})
         container.start()
         return f"http://{address}"
 
