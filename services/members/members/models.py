@@ -3,10 +3,10 @@
 import uuid
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Uuid, text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Uuid, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from servicekit.tables import BIG_ID, define_kit_tables
+from servicekit.tables import BIG_ID, UtcDateTime, define_kit_tables
 
 
 def utcnow():
@@ -32,7 +32,7 @@ class Unit(Base):
     term: Mapped[str | None] = mapped_column(String(20))
     committees: Mapped[dict] = mapped_column(JSON, default=dict)
     grassroots_issued: Mapped[int] = mapped_column(Integer, default=0)  # last sequence of platform-issued codes
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class Member(Base):
@@ -55,10 +55,10 @@ class Member(Base):
     join_date: Mapped[date] = mapped_column(Date)
     left_on: Mapped[date | None] = mapped_column(Date)
     card_number: Mapped[str] = mapped_column(String(30), unique=True)
-    consent_given_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    consent_given_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     __table_args__ = (
         # Subtree filters are prefix matches on the path: text_pattern_ops lets PostgreSQL use the index
@@ -100,11 +100,11 @@ class Consent(Base):
     member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"), index=True)
     purpose: Mapped[str] = mapped_column(String(50), default="MEMBERSHIP")
     channel: Mapped[str] = mapped_column(String(20))
-    given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    given_at: Mapped[datetime] = mapped_column(UtcDateTime)
     recorded_by: Mapped[str | None] = mapped_column(String(100))
     guardian_name: Mapped[str | None] = mapped_column(String(200))
     guardian_relation: Mapped[str | None] = mapped_column(String(50))
-    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Officer(Base):
@@ -117,7 +117,7 @@ class Officer(Base):
     role: Mapped[str] = mapped_column(String(10))
     unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class CardCounter(Base):

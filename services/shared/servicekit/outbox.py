@@ -122,36 +122,59 @@ class BatchPublisher:
 
 
 def relay_once(session_factory, outbox, publisher, batch_size):
-    """Publish one batch. Returns the number of rows handled (published or deferred)."""
+    """Publish one batch. Returns the number of rows handled (published or deferred).
+
+    On PostgreSQL the rows stay locked (``FOR UPDATE SKIP LOCKED``) while they are published, so other
+    replicas skip them. SQLite cannot skip locked rows, and a greenthread that waits for the broker while
+    holding SQLite's write lock would stall every other worker of the process (sqlite waits in C, not
+    cooperatively): there the rows are read, published, then marked in two short transactions.
+    """
     now = datetime.now(UTC)
-    with session_factory() as session, session.begin():
-        query = (
-            select(outbox.c.id, outbox.c.event_id, outbox.c.event_type, outbox.c.body, outbox.c.headers, outbox.c.attempts)
-            .where(outbox.c.published_at.is_(None))
-            .where(or_(outbox.c.next_attempt_at.is_(None), outbox.c.next_attempt_at <= now))
-            .order_by(outbox.c.id)
-            .limit(batch_size)
-        )
+    with session_factory() as session:
         if db.is_postgres(session):
-            query = query.with_for_update(skip_locked=True)
-        rows = session.execute(query).all()
-        if not rows:
-            return 0
-        accepted, rejected = publisher.publish(
-            [(r.id, r.event_type, r.body, json.loads(r.headers), r.event_id) for r in rows]
-        )
-        if accepted:
-            session.execute(update(outbox).where(outbox.c.id.in_(accepted)).values(published_at=now))
-        attempts = {r.id: r.attempts for r in rows}
-        for row_id, reason in rejected.items():
-            backoff = min(2 ** attempts[row_id], MAX_BACKOFF_SECONDS)
-            session.execute(
-                update(outbox)
-                .where(outbox.c.id == row_id)
-                .values(attempts=outbox.c.attempts + 1, last_error=reason[:500], next_attempt_at=now + timedelta(seconds=backoff))
-            )
-            log.error("outbox row %s not published: %s", row_id, reason)
+            with session.begin():
+                rows = _pending(session, outbox, batch_size, now, lock=True)
+                if rows:
+                    _mark(session, outbox, rows, *_publish(publisher, rows), now)
+                return len(rows)
+        with session.begin():
+            rows = _pending(session, outbox, batch_size, now, lock=False)
+        if rows:
+            outcome = _publish(publisher, rows)
+            with session.begin():
+                _mark(session, outbox, rows, *outcome, now)
         return len(rows)
+
+
+def _pending(session, outbox, batch_size, now, lock):
+    query = (
+        select(outbox.c.id, outbox.c.event_id, outbox.c.event_type, outbox.c.body, outbox.c.headers, outbox.c.attempts)
+        .where(outbox.c.published_at.is_(None))
+        .where(or_(outbox.c.next_attempt_at.is_(None), outbox.c.next_attempt_at <= now))
+        .order_by(outbox.c.id)
+        .limit(batch_size)
+    )
+    if lock:
+        query = query.with_for_update(skip_locked=True)
+    return session.execute(query).all()
+
+
+def _publish(publisher, rows):
+    return publisher.publish([(r.id, r.event_type, r.body, json.loads(r.headers), r.event_id) for r in rows])
+
+
+def _mark(session, outbox, rows, accepted, rejected, now):
+    if accepted:
+        session.execute(update(outbox).where(outbox.c.id.in_(accepted)).values(published_at=now))
+    attempts = {r.id: r.attempts for r in rows}
+    for row_id, reason in rejected.items():
+        backoff = min(2 ** attempts[row_id], MAX_BACKOFF_SECONDS)
+        session.execute(
+            update(outbox)
+            .where(outbox.c.id == row_id)
+            .values(attempts=outbox.c.attempts + 1, last_error=reason[:500], next_attempt_at=now + timedelta(seconds=backoff))
+        )
+        log.error("outbox row %s not published: %s", row_id, reason)
 
 
 def backlog(session_factory, outbox):

@@ -5,6 +5,8 @@
 - ``idempotency_keys``: the first result of a command per (principal, key), replayed for a retry.
 """
 
+from datetime import UTC
+
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -14,12 +16,30 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     Uuid,
     text,
 )
 
 # SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
 BIG_ID = BigInteger().with_variant(Integer, "sqlite")
+
+
+class UtcDateTime(TypeDecorator):
+    """A timestamp stored in UTC and always read back timezone-aware (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime: times are stored in UTC and must carry their zone")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 def define_kit_tables(metadata):
@@ -31,10 +51,10 @@ def define_kit_tables(metadata):
         Column("event_type", String(100), nullable=False),
         Column("body", Text, nullable=False),
         Column("headers", Text, nullable=False, server_default="{}"),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("published_at", DateTime(timezone=True)),
+        Column("created_at", UtcDateTime, nullable=False),
+        Column("published_at", UtcDateTime),
         Column("attempts", Integer, nullable=False, server_default="0"),
-        Column("next_attempt_at", DateTime(timezone=True)),
+        Column("next_attempt_at", UtcDateTime),
         Column("last_error", String(500)),
     )
     # The relay only ever reads unpublished rows: keep that index small.
@@ -50,7 +70,7 @@ def define_kit_tables(metadata):
         Column("consumer", String(200), primary_key=True),
         Column("event_id", Uuid, primary_key=True),
         Column("event_type", String(100), nullable=False),
-        Column("handled_at", DateTime(timezone=True), nullable=False),
+        Column("handled_at", UtcDateTime, nullable=False),
     )
     idempotency = Table(
         "idempotency_keys",
@@ -60,6 +80,6 @@ def define_kit_tables(metadata):
         Column("operation", String(100), nullable=False),
         Column("request_hash", String(64), nullable=False),
         Column("response", Text),
-        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("created_at", UtcDateTime, nullable=False),
     )
     return outbox, inbox, idempotency
