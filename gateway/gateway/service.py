@@ -28,14 +28,19 @@ from gateway.auth import Auth
 from gateway.routes import api
 from gateway.schemas import LoginResponseSchema, MeSchema, OfficerListSchema
 from servicekit.http import idempotency_key, relay, unmatched_route, validated_body, validated_query
+from servicekit.logs import CallContext
+from servicekit.metrics import Metrics
+from servicekit.ops import OpsEndpoints
 from servicekit.rpc import RpcClient
 
 
-class GatewayService:
+class GatewayService(OpsEndpoints):
     name = "gateway"
 
     members = RpcClient("members")
     auth = Auth()
+    metrics = Metrics()
+    call_context = CallContext()
 
     # --- auth ---------------------------------------------------------------------------------------
 
