@@ -73,31 +73,53 @@ def _load_demo_units(factory):
                 continue
             parent = session.get(Unit, seed.parent_code)
             parent.grassroots_issued = max(parent.grassroots_issued, int(seed.code.rsplit("G", 1)[1]))
-            session.add(Unit(
-                code=seed.code, name=seed.name, name_folded=units.domain.fold_name(seed.name), level=seed.level,
-                kind=seed.kind, parent_code=seed.parent_code, path=units.domain.unit_path(parent.path, seed.code),
-                valid_from=seed.valid_from, valid_to=seed.valid_to, committees={}, grassroots_issued=0,
-            ))
+            session.add(
+                Unit(
+                    code=seed.code,
+                    name=seed.name,
+                    name_folded=units.domain.fold_name(seed.name),
+                    level=seed.level,
+                    kind=seed.kind,
+                    parent_code=seed.parent_code,
+                    path=units.domain.unit_path(parent.path, seed.code),
+                    valid_from=seed.valid_from,
+                    valid_to=seed.valid_to,
+                    committees={},
+                    grassroots_issued=0,
+                )
+            )
             session.flush()
 
 
 def _load_demo_officers(factory, password):
     with factory() as session, session.begin():
         for officer in demo.DEMO_OFFICERS:
-            session.add(Officer(
-                username=officer["username"], full_name=officer["full_name"], role=officer["role"],
-                unit_code=officer["unit_code"], password_hash=hash_password(password), active=True,
-            ))
+            session.add(
+                Officer(
+                    username=officer["username"],
+                    full_name=officer["full_name"],
+                    role=officer["role"],
+                    unit_code=officer["unit_code"],
+                    password_hash=hash_password(password),
+                    active=True,
+                )
+            )
 
 
 def create_officer(url, username, role, unit_code, full_name, password):
     engine = db.make_engine(url, pool_size=1)
     try:
         with sessionmaker(engine)() as session, session.begin():
-            session.add(Officer(
-                username=username, full_name=full_name, role=role, unit_code=unit_code,
-                password_hash=hash_password(password), active=True,
-            ))
+            session.add(
+                Officer(
+                    username=username,
+                    full_name=full_name,
+                    role=role,
+                    unit_code=unit_code,
+                    password_hash=hash_password(password),
+                    active=True,
+                )
+            )
     finally:
         engine.dispose()
     print(f"members: officer {username} created")

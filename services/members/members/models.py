@@ -66,8 +66,10 @@ class Member(Base):
         Index("ix_members_unit_path", "unit_path", postgresql_ops={"unit_path": "text_pattern_ops"}),
         # Search without diacritics: trigram index on the folded name (PostgreSQL, pg_trgm).
         Index(
-            "ix_members_name_trgm", "name_folded",
-            postgresql_using="gin", postgresql_ops={"name_folded": "gin_trgm_ops"},
+            "ix_members_name_trgm",
+            "name_folded",
+            postgresql_using="gin",
+            postgresql_ops={"name_folded": "gin_trgm_ops"},
         ),
     )
 
@@ -87,7 +89,9 @@ class Membership(Base):
     end_reason: Mapped[str | None] = mapped_column(String(20))  # TRANSFERRED, LEFT
 
     __table_args__ = (
-        Index("ix_memberships_path_started", "unit_path", "started_on", postgresql_ops={"unit_path": "text_pattern_ops"}),
+        Index(
+            "ix_memberships_path_started", "unit_path", "started_on", postgresql_ops={"unit_path": "text_pattern_ops"}
+        ),
     )
 
 

@@ -129,23 +129,23 @@ def membership_events_in_period(session, scope_path, date_from, date_to):
     """(joined, left) in the subtree in the period: new members and members who left the association."""
     in_scope = _in_subtree(Membership.unit_path, scope_path)
     joined = session.execute(
-        select(func.count()).select_from(Membership).where(
-            in_scope, Membership.start_reason == "JOINED", Membership.started_on.between(date_from, date_to)
-        )
+        select(func.count())
+        .select_from(Membership)
+        .where(in_scope, Membership.start_reason == "JOINED", Membership.started_on.between(date_from, date_to))
     ).scalar_one()
     left = session.execute(
-        select(func.count()).select_from(Membership).where(
-            in_scope, Membership.end_reason == "LEFT", Membership.ended_on.between(date_from, date_to)
-        )
+        select(func.count())
+        .select_from(Membership)
+        .where(in_scope, Membership.end_reason == "LEFT", Membership.ended_on.between(date_from, date_to))
     ).scalar_one()
     return joined, left
 
 
 def active_members_in_subtree(session, scope_path):
     return session.execute(
-        select(func.count()).select_from(Member).where(
-            and_(_in_subtree(Member.unit_path, scope_path), Member.status == "ACTIVE")
-        )
+        select(func.count())
+        .select_from(Member)
+        .where(and_(_in_subtree(Member.unit_path, scope_path), Member.status == "ACTIVE"))
     ).scalar_one()
 
 
@@ -154,8 +154,13 @@ def officer_by_username(session, username):
 
 
 def list_officers(session, scope_path):
-    return session.execute(
-        select(Officer).join(Unit, Unit.code == Officer.unit_code)
-        .where(_in_subtree(Unit.path, scope_path))
-        .order_by(Officer.username)
-    ).scalars().all()
+    return (
+        session.execute(
+            select(Officer)
+            .join(Unit, Unit.code == Officer.unit_code)
+            .where(_in_subtree(Unit.path, scope_path))
+            .order_by(Officer.username)
+        )
+        .scalars()
+        .all()
+    )

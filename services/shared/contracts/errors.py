@@ -178,4 +178,6 @@ class ServiceUnavailable(PlatformError):
 
     code = "service_unavailable"
     default_en = "A service did not answer in time. Retry with the same Idempotency-Key: it is never applied twice."
-    default_vi = "Dịch vụ không phản hồi kịp. Hãy gửi lại với cùng Idempotency-Key: yêu cầu không bao giờ bị thực hiện hai lần."
+    default_vi = (
+        "Dịch vụ không phản hồi kịp. Hãy gửi lại với cùng Idempotency-Key: yêu cầu không bao giờ bị thực hiện hai lần."
+    )

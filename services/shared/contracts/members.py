@@ -98,7 +98,9 @@ class StatisticsSchema(Lenient):
     unit_code = fields.String(required=True)
     date_from = fields.Date(required=True, data_key="from")
     date_to = fields.Date(required=True, data_key="to")
-    members_total = fields.Integer(required=True, metadata={"description": "members on 'to' (any status ever joined, not left)"})
+    members_total = fields.Integer(
+        required=True, metadata={"description": "members on 'to' (any status ever joined, not left)"}
+    )
     members_active = fields.Integer(required=True, metadata={"description": "members ACTIVE now"})
     members_at_start = fields.Integer(required=True)
     members_at_end = fields.Integer(required=True)
@@ -197,7 +199,8 @@ class MemberSchema(Lenient):
 
 class MemberSearchSchema(Strict):
     q = fields.String(
-        load_default=None, validate=validate.Length(min=1, max=100),
+        load_default=None,
+        validate=validate.Length(min=1, max=100),
         metadata={"description": "part of the name; diacritics and case are ignored"},
     )
     cccd = fields.String(load_default=None, validate=validate.Regexp(r"^\d{9}(\d{3})?$"))

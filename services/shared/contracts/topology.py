@@ -59,6 +59,7 @@ def subscription(consumer, source, event_type):
             return s
     raise LookupError(f"{consumer} has no subscription to {source}.{event_type} in contracts.topology")
 
+
 # Queue arguments must be the same wherever a queue is declared, or RabbitMQ answers PRECONDITION_FAILED:
 # they are contract, not configuration.
 DELIVERY_LIMIT = 5

@@ -9,6 +9,7 @@ dead-letter queue, declared at start-up (``contracts.topology``):
 - the handler is called as ``handler(self, envelope, payload)``, payload upcast to the current version;
 - an error from the handler is taken as transient: the event is returned to the queue after a short
   backoff, and after ``contracts.topology.DELIVERY_LIMIT`` deliveries the broker dead-letters it;
+- the pause before a retry doubles from ``EVENT_RETRY_BACKOFF_SECONDS`` (0.2) up to 5 s;
 - a handled event is acked after the worker returned, so it can run twice (a crash before the ack, a
   redelivery on stop): handlers claim the event id in their transaction (``uow.claim``).
 """
@@ -42,6 +43,7 @@ class ReliableEventHandler(EventHandler):
             self.container.service_name, self.source_service, self.event_type
         )
         self.queue = topology.consumer_queue(self.subscription)
+        self.backoff = float(self.container.config.get("EVENT_RETRY_BACKOFF_SECONDS", 0.2))
         with Connection(self.container.config["AMQP_URI"], connect_timeout=5) as connection:
             topology.declare_all(connection, subscriptions=[self.subscription])
         Consumer.setup(self)  # skip EventHandler.setup: it would declare a classic queue of its own
@@ -55,7 +57,10 @@ class ReliableEventHandler(EventHandler):
         context_data = self.unpack_message_headers(message)
         try:
             self.container.spawn_worker(
-                self, (envelope, payload), {}, context_data=context_data,
+                self,
+                (envelope, payload),
+                {},
+                context_data=context_data,
                 handle_result=partial(self.handle_result, message),
             )
         except ContainerBeingKilled:
@@ -69,12 +74,15 @@ class ReliableEventHandler(EventHandler):
         else:
             deliveries = int(message.headers.get("x-delivery-count", 0)) + 1
             log.warning(
-                "%s failed on delivery %d of %d: %r", self.subscription.queue, deliveries,
-                contract_topology.DELIVERY_LIMIT, exc_info[1],
+                "%s failed on delivery %d of %d: %r",
+                self.subscription.queue,
+                deliveries,
+                contract_topology.DELIVERY_LIMIT,
+                exc_info[1],
             )
             if deliveries >= contract_topology.DELIVERY_LIMIT:
                 metrics.record_dead_letter(self.container.service_name, self.source_service, self.event_type)
-            eventlet.sleep(min(0.2 * 2**deliveries, 5.0))  # let a passing fault pass before the next try
+            eventlet.sleep(min(self.backoff * 2**deliveries, 5.0))  # let a passing fault pass before the next try
             self.queue_consumer.requeue_message(message)
 
     def _dead_letter(self, message, error):

@@ -9,13 +9,13 @@ a topology mistake) or nacked stays pending and is retried with backoff; nothing
 Delivery is at least once: a crash between the confirm and the commit publishes the batch again, which
 consumers absorb with their inbox.
 
-Configuration: ``OUTBOX_RELAY_INTERVAL_SECONDS`` (0.5: how often it looks when nobody woke it),
+Configuration: ``OUTBOX_RELAY_ENABLED`` (true; false keeps every event in the outbox, e.g. while the
+broker is under maintenance), ``OUTBOX_RELAY_INTERVAL_SECONDS`` (0.5: how often it looks when nobody woke it),
 ``OUTBOX_BATCH_SIZE`` (500), ``OUTBOX_CONFIRM_TIMEOUT_SECONDS`` (10).
 """
 
 import json
 import logging
-import socket
 from datetime import UTC, datetime, timedelta
 
 import eventlet
@@ -70,7 +70,7 @@ class BatchPublisher:
         ``(accepted ids, {rejected id: reason})``. Raises ``PublishFailed`` if the broker is unreachable."""
         try:
             return self._publish(messages)
-        except (OSError, socket.timeout, PublishFailed) as error:
+        except (TimeoutError, OSError, PublishFailed) as error:
             self.close()
             raise PublishFailed(str(error) or type(error).__name__) from error
         except Exception as error:  # amqp channel/connection errors: reconnect next time
@@ -172,7 +172,11 @@ def _mark(session, outbox, rows, accepted, rejected, now):
         session.execute(
             update(outbox)
             .where(outbox.c.id == row_id)
-            .values(attempts=outbox.c.attempts + 1, last_error=reason[:500], next_attempt_at=now + timedelta(seconds=backoff))
+            .values(
+                attempts=outbox.c.attempts + 1,
+                last_error=reason[:500],
+                next_attempt_at=now + timedelta(seconds=backoff),
+            )
         )
         log.error("outbox row %s not published: %s", row_id, reason)
 
@@ -203,6 +207,7 @@ class OutboxRelay(DependencyProvider):
         self.interval = float(config.get("OUTBOX_RELAY_INTERVAL_SECONDS", 0.5))
         self.batch_size = int(config.get("OUTBOX_BATCH_SIZE", 500))
         self.amqp_uri = config["AMQP_URI"]
+        self.enabled = str(config.get("OUTBOX_RELAY_ENABLED", "true")).lower() not in ("false", "0", "no", "off")
         self.uow = next(d for d in self.container.dependencies if isinstance(d, UnitOfWork))
         self.uow.on_events_committed(self.wake)
         self.publisher = BatchPublisher(
@@ -216,13 +221,19 @@ class OutboxRelay(DependencyProvider):
     def start(self):
         with Connection(self.amqp_uri, connect_timeout=5) as connection:
             topology.declare_all(connection, sources=[self.service])
-        self._running = True
+        self._running = self.enabled
+        if not self.enabled:
+            log.warning(
+                "outbox relay of %s is disabled (OUTBOX_RELAY_ENABLED): events stay in the outbox", self.service
+            )
+            return
         self._thread = self.container.spawn_managed_thread(self._run, identifier=f"{self.service}.outbox_relay")
 
     def stop(self):
-        self._running = False
-        self.wake()
-        self._thread.wait()
+        if self._running:
+            self._running = False
+            self.wake()
+            self._thread.wait()
         self.publisher.close()
 
     def kill(self):

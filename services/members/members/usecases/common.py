@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from contracts.members import MemberSchema, OfficerSchema, UnitSchema
 from contracts.errors import PermissionDenied, UnitNotFound, ValidationFailed, field_error
+from contracts.members import MemberSchema, OfficerSchema, UnitSchema
 from members import domain, repository
 
 VIETNAM = timezone(timedelta(hours=7))  # no daylight saving time
@@ -44,11 +44,15 @@ def unit_accepting_members(session, code, field, on):
         raise UnitNotFound(details={"unit_code": code})
     if unit.level not in (domain.Level.COMMUNE, domain.Level.GRASSROOTS) or not is_open(unit, on):
         raise ValidationFailed.from_fields(
-            {field: [field_error(
-                "unit_not_accepting_members",
-                "Đơn vị này không nhận hội viên (đã giải thể, sáp nhập hoặc không phải cấp xã/cơ sở).",
-                "This unit takes no members (closed, merged, or not a commune or grassroots unit).",
-            )]}
+            {
+                field: [
+                    field_error(
+                        "unit_not_accepting_members",
+                        "Đơn vị này không nhận hội viên (đã giải thể, sáp nhập hoặc không phải cấp xã/cơ sở).",
+                        "This unit takes no members (closed, merged, or not a commune or grassroots unit).",
+                    )
+                ]
+            }
         )
     return unit
 
@@ -69,24 +73,43 @@ def search_text(raw):
 
 
 def unit_view(unit):
-    return UnitSchema().dump({
-        "code": unit.code, "name": unit.name, "level": unit.level, "kind": unit.kind,
-        "parent_code": unit.parent_code, "path": unit.path, "valid_from": unit.valid_from,
-        "valid_to": unit.valid_to, "term": unit.term, "committees": unit.committees or {},
-    })
+    return UnitSchema().dump(
+        {
+            "code": unit.code,
+            "name": unit.name,
+            "level": unit.level,
+            "kind": unit.kind,
+            "parent_code": unit.parent_code,
+            "path": unit.path,
+            "valid_from": unit.valid_from,
+            "valid_to": unit.valid_to,
+            "term": unit.term,
+            "committees": unit.committees or {},
+        }
+    )
 
 
 def member_view(member, unit_name=None, history=None, consent_given_at=None):
     """The member as the API shows it (JSON-ready): CCCD and phone masked, e-mail only as a flag."""
     view = {
-        "id": member.id, "card_number": member.card_number, "full_name": member.full_name,
-        "gender": member.gender, "birth_year": member.birth_year, "birth_date": member.birth_date,
+        "id": member.id,
+        "card_number": member.card_number,
+        "full_name": member.full_name,
+        "gender": member.gender,
+        "birth_year": member.birth_year,
+        "birth_date": member.birth_date,
         "cccd_masked": domain.mask_cccd(member.cccd),
         "phone_masked": domain.mask_phone(member.phone) if member.phone else None,
-        "has_email": bool(member.email), "unit_code": member.unit_code, "unit_name": unit_name,
-        "status": member.status, "join_date": member.join_date, "left_on": member.left_on,
-        "consent_given_at": consent_given_at or member.consent_given_at, "version": member.version,
-        "created_at": member.created_at, "updated_at": member.updated_at,
+        "has_email": bool(member.email),
+        "unit_code": member.unit_code,
+        "unit_name": unit_name,
+        "status": member.status,
+        "join_date": member.join_date,
+        "left_on": member.left_on,
+        "consent_given_at": consent_given_at or member.consent_given_at,
+        "version": member.version,
+        "created_at": member.created_at,
+        "updated_at": member.updated_at,
     }
     if history is not None:
         view["history"] = history
@@ -94,7 +117,13 @@ def member_view(member, unit_name=None, history=None, consent_given_at=None):
 
 
 def officer_view(officer):
-    return OfficerSchema().dump({
-        "id": str(officer.id), "username": officer.username, "full_name": officer.full_name,
-        "role": officer.role, "unit_code": officer.unit_code, "active": officer.active,
-    })
+    return OfficerSchema().dump(
+        {
+            "id": str(officer.id),
+            "username": officer.username,
+            "full_name": officer.full_name,
+            "role": officer.role,
+            "unit_code": officer.unit_code,
+            "active": officer.active,
+        }
+    )

@@ -60,10 +60,17 @@ def _register(uow, actor, commands):
     session.flush()  # members before the rows that refer to them
     session.add_all([row for _, records in pairs for row in records])
     uow.emit_all(
-        make_event("member_registered", {
-            "member_id": m.id, "member_version": 1, "unit_code": m.unit_code, "unit_path": m.unit_path,
-            "join_date": m.join_date,
-        }, SOURCE)
+        make_event(
+            "member_registered",
+            {
+                "member_id": m.id,
+                "member_version": 1,
+                "unit_code": m.unit_code,
+                "unit_path": m.unit_path,
+                "join_date": m.join_date,
+            },
+            SOURCE,
+        )
         for m in members
     )
     return members
@@ -104,16 +111,31 @@ def _new_member(actor, fields, consent, unit, join_date, card):
     """A new member with its first membership and its consent record (not yet added to the session)."""
     now = common.now()
     member = Member(
-        id=uuid.uuid4(), **fields, unit_code=unit.code, unit_path=unit.path, status=domain.MemberStatus.ACTIVE,
-        join_date=join_date, card_number=card, consent_given_at=consent.get("given_at") or now, version=1,
-        created_at=now, updated_at=now,
+        id=uuid.uuid4(),
+        **fields,
+        unit_code=unit.code,
+        unit_path=unit.path,
+        status=domain.MemberStatus.ACTIVE,
+        join_date=join_date,
+        card_number=card,
+        consent_given_at=consent.get("given_at") or now,
+        version=1,
+        created_at=now,
+        updated_at=now,
     )
     membership = Membership(
-        member_id=member.id, unit_code=unit.code, unit_path=unit.path, started_on=join_date, start_reason="JOINED",
+        member_id=member.id,
+        unit_code=unit.code,
+        unit_path=unit.path,
+        started_on=join_date,
+        start_reason="JOINED",
     )
     record = Consent(
-        member_id=member.id, channel=consent["channel"], given_at=member.consent_given_at,
-        recorded_by=actor["username"], guardian_name=consent.get("guardian_name"),
+        member_id=member.id,
+        channel=consent["channel"],
+        given_at=member.consent_given_at,
+        recorded_by=actor["username"],
+        guardian_name=consent.get("guardian_name"),
         guardian_relation=consent.get("guardian_relation"),
     )
     return member, (membership, record)
@@ -123,36 +145,53 @@ def _checked_fields(command, today, extra_problems=()):
     """The member's own fields, normalised; every problem with them at once as ``ValidationFailed``."""
     birth_date, birth_year = command.get("birth_date"), command.get("birth_year")
     problems = domain.validate_member_fields(
-        command["cccd"], command["gender"], birth_year, birth_date, command.get("phone"),
-        command.get("email"), command["full_name"], today,
+        command["cccd"],
+        command["gender"],
+        birth_year,
+        birth_date,
+        command.get("phone"),
+        command.get("email"),
+        command["full_name"],
+        today,
     )
     problems += extra_problems
     if problems:
         raise ValidationFailed.from_fields(domain.problems_by_field(problems))
     full_name = domain.normalise_full_name(command["full_name"])
     return {
-        "cccd": domain.normalise_cccd(command["cccd"]), "full_name": full_name,
-        "name_folded": domain.fold_name(full_name), "gender": command["gender"],
-        "birth_date": birth_date, "birth_year": birth_year or birth_date.year,
+        "cccd": domain.normalise_cccd(command["cccd"]),
+        "full_name": full_name,
+        "name_folded": domain.fold_name(full_name),
+        "gender": command["gender"],
+        "birth_date": birth_date,
+        "birth_year": birth_year or birth_date.year,
         "phone": domain.normalise_phone(command["phone"]) if command.get("phone") else None,
-        "email": command.get("email"), "ethnicity": command.get("ethnicity"), "religion": command.get("religion"),
+        "email": command.get("email"),
+        "ethnicity": command.get("ethnicity"),
+        "religion": command.get("religion"),
     }
 
 
 def _consent_problems(consent, birth, today):
     problems = []
     if not consent.get("given"):
-        problems.append(domain.FieldProblem(
-            "consent.given", "consent_required",
-            "Cần có sự đồng ý rõ ràng của người đăng ký (im lặng không phải là đồng ý).",
-            "Explicit consent is required (silence is not consent).",
-        ))
+        problems.append(
+            domain.FieldProblem(
+                "consent.given",
+                "consent_required",
+                "Cần có sự đồng ý rõ ràng của người đăng ký (im lặng không phải là đồng ý).",
+                "Explicit consent is required (silence is not consent).",
+            )
+        )
     if birth is not None and domain.is_minor(birth, today) and not consent.get("guardian_name"):
-        problems.append(domain.FieldProblem(
-            "consent.guardian_name", "guardian_consent_required",
-            "Người chưa thành niên cần có sự đồng ý của người giám hộ.",
-            "A minor needs a guardian's consent.",
-        ))
+        problems.append(
+            domain.FieldProblem(
+                "consent.guardian_name",
+                "guardian_consent_required",
+                "Người chưa thành niên cần có sự đồng ý của người giám hộ.",
+                "A minor needs a guardian's consent.",
+            )
+        )
     return problems
 
 
@@ -169,8 +208,13 @@ def get_member(uow, actor, member_id):
     with uow:
         member = _member_in_scope(uow.session, actor, member_id)
         history = [
-            {"unit_code": m.unit_code, "unit_name": name, "started_on": m.started_on,
-             "ended_on": m.ended_on, "end_reason": m.end_reason}
+            {
+                "unit_code": m.unit_code,
+                "unit_name": name,
+                "started_on": m.started_on,
+                "ended_on": m.ended_on,
+                "end_reason": m.end_reason,
+            }
             for m, name in repository.memberships_of(uow.session, member.id)
         ]
         return common.member_view(member, repository.get_unit(uow.session, member.unit_code).name, history)
@@ -190,8 +234,13 @@ def search_members(uow, actor, query):
             scope = common.unit_in_scope(uow.session, query["unit_code"], scope).path
         cccd = domain.normalise_cccd(query["cccd"]) if query.get("cccd") else None
         members, total = repository.search_members(
-            uow.session, scope, common.search_text(query.get("q")), cccd, query.get("status"),
-            query["page"], query["page_size"],
+            uow.session,
+            scope,
+            common.search_text(query.get("q")),
+            cccd,
+            query.get("status"),
+            query["page"],
+            query["page_size"],
         )
         names = repository.unit_names(uow.session, [m.unit_code for m in members])
         items = [common.member_view(m, names.get(m.unit_code)) for m in members]
@@ -203,11 +252,18 @@ def update_member(uow, actor, member_id, changes):
         common.require_write(actor)
         member = _member_in_scope(uow.session, actor, member_id)
         if member.status == domain.MemberStatus.LEFT:
-            raise TransitionRejected("A member who left cannot be edited.", {}, "Không thể sửa hồ sơ của hội viên đã rời hội.")
+            raise TransitionRejected(
+                "A member who left cannot be edited.", {}, "Không thể sửa hồ sơ của hội viên đã rời hội."
+            )
         merged = {
-            "cccd": member.cccd, "full_name": member.full_name, "gender": member.gender,
-            "birth_date": member.birth_date, "birth_year": None if member.birth_date else member.birth_year,
-            "phone": member.phone, "email": member.email, "ethnicity": member.ethnicity,
+            "cccd": member.cccd,
+            "full_name": member.full_name,
+            "gender": member.gender,
+            "birth_date": member.birth_date,
+            "birth_year": None if member.birth_date else member.birth_year,
+            "phone": member.phone,
+            "email": member.email,
+            "ethnicity": member.ethnicity,
             "religion": member.religion,
         }
         merged.update(changes)
@@ -227,10 +283,19 @@ def update_member(uow, actor, member_id, changes):
 def _bump(uow, member, event_type, **payload):
     member.version += 1
     member.updated_at = common.now()
-    uow.emit(make_event(event_type, {
-        "member_id": member.id, "member_version": member.version, "unit_code": member.unit_code,
-        "unit_path": member.unit_path, **payload,
-    }, SOURCE))
+    uow.emit(
+        make_event(
+            event_type,
+            {
+                "member_id": member.id,
+                "member_version": member.version,
+                "unit_code": member.unit_code,
+                "unit_path": member.unit_path,
+                **payload,
+            },
+            SOURCE,
+        )
+    )
 
 
 def transfer_member(uow, actor, member_id, command, idempotency_key=None):
@@ -246,9 +311,15 @@ def transfer_member(uow, actor, member_id, command, idempotency_key=None):
         _check_transfer(member, target, on)
         old_code, old_path = member.unit_code, member.unit_path
         _close_membership(uow.session, member, on, "TRANSFERRED")
-        uow.session.add(Membership(
-            member_id=member.id, unit_code=target.code, unit_path=target.path, started_on=on, start_reason="TRANSFERRED_IN",
-        ))
+        uow.session.add(
+            Membership(
+                member_id=member.id,
+                unit_code=target.code,
+                unit_path=target.path,
+                started_on=on,
+                start_reason="TRANSFERRED_IN",
+            )
+        )
         member.unit_code, member.unit_path = target.code, target.path
         _bump(uow, member, "member_transferred", from_unit_code=old_code, from_unit_path=old_path, transferred_on=on)
         result = common.member_view(member, target.name)
@@ -260,11 +331,15 @@ def transfer_member(uow, actor, member_id, command, idempotency_key=None):
 
 def _check_transfer(member, target, on):
     if member.status != domain.MemberStatus.ACTIVE:
-        raise TransitionRejected("Only an active member can be transferred.", {}, "Chỉ chuyển sinh hoạt được hội viên đang hoạt động.")
+        raise TransitionRejected(
+            "Only an active member can be transferred.", {}, "Chỉ chuyển sinh hoạt được hội viên đang hoạt động."
+        )
     if target.code == member.unit_code:
         raise TransitionRejected("The member already belongs to this unit.", {}, "Hội viên đã thuộc đơn vị này.")
     if on < member.join_date:
-        raise TransitionRejected("A transfer cannot precede the join date.", {}, "Ngày chuyển không thể trước ngày vào hội.")
+        raise TransitionRejected(
+            "A transfer cannot precede the join date.", {}, "Ngày chuyển không thể trước ngày vào hội."
+        )
 
 
 def _close_membership(session, member, on, reason):
@@ -272,7 +347,8 @@ def _close_membership(session, member, on, reason):
     if membership is not None:
         if on < membership.started_on:
             raise TransitionRejected(
-                "The date is before the start of the current membership.", {},
+                "The date is before the start of the current membership.",
+                {},
                 "Ngày này trước ngày bắt đầu sinh hoạt tại đơn vị hiện tại.",
             )
         membership.ended_on, membership.end_reason = on, reason

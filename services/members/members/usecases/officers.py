@@ -32,8 +32,12 @@ def create_officer(uow, actor, command, idempotency_key=None):
         if repository.officer_by_username(uow.session, command["username"]) is not None:
             raise OfficerAlreadyExists()
         officer = Officer(
-            username=command["username"], full_name=command["full_name"], role=command["role"],
-            unit_code=command["unit_code"], password_hash=passwords.hash_password(command["password"]), active=True,
+            username=command["username"],
+            full_name=command["full_name"],
+            role=command["role"],
+            unit_code=command["unit_code"],
+            password_hash=passwords.hash_password(command["password"]),
+            active=True,
         )
         uow.session.add(officer)
         uow.session.flush()

@@ -15,8 +15,14 @@ def unit_statistics(uow, actor, code, query):
         at_end = repository.members_in_subtree_on(session, path, date_to)
         joined, left = repository.membership_events_in_period(session, path, date_from, date_to)
         return {
-            "unit_code": unit.code, "from": date_from.isoformat(), "to": date_to.isoformat(),
-            "members_total": at_end, "members_active": repository.active_members_in_subtree(session, path),
-            "members_at_start": at_start, "members_at_end": at_end, "joined_in_period": joined,
-            "left_in_period": left, "growth_percent": domain.growth_percent(at_start, at_end),
+            "unit_code": unit.code,
+            "from": date_from.isoformat(),
+            "to": date_to.isoformat(),
+            "members_total": at_end,
+            "members_active": repository.active_members_in_subtree(session, path),
+            "members_at_start": at_start,
+            "members_at_end": at_end,
+            "joined_in_period": joined,
+            "left_in_period": left,
+            "growth_percent": domain.growth_percent(at_start, at_end),
         }

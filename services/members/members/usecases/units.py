@@ -19,12 +19,21 @@ def list_units(uow, actor, query):
     with uow:
         scope = common.scope_path(uow.session, actor)
         units, total = repository.list_units(
-            uow.session, scope, query.get("parent_code"), query.get("level"), common.search_text(query.get("q")),
-            query.get("include_closed", False), common.today(), query["page"], query["page_size"],
+            uow.session,
+            scope,
+            query.get("parent_code"),
+            query.get("level"),
+            common.search_text(query.get("q")),
+            query.get("include_closed", False),
+            common.today(),
+            query["page"],
+            query["page_size"],
         )
         return {
-            "items": [common.unit_view(u) for u in units], "page": query["page"],
-            "page_size": query["page_size"], "total": total,
+            "items": [common.unit_view(u) for u in units],
+            "page": query["page"],
+            "page_size": query["page_size"],
+            "total": total,
         }
 
 
@@ -41,15 +50,33 @@ def create_unit(uow, actor, command, idempotency_key=None):
         common.unit_in_scope(uow.session, command["parent_code"], scope)
         parent = repository.get_unit_for_update(uow.session, command["parent_code"])
         if parent.level != domain.Level.COMMUNE or not common.is_open(parent, common.today()):
-            raise ValidationFailed.from_fields({"parent_code": [field_error(
-                "parent_not_commune", "Đơn vị cơ sở phải trực thuộc một xã/phường đang hoạt động.",
-                "A grassroots unit belongs under an open commune or ward.",
-            )]})
+            raise ValidationFailed.from_fields(
+                {
+                    "parent_code": [
+                        field_error(
+                            "parent_not_commune",
+                            "Đơn vị cơ sở phải trực thuộc một xã/phường đang hoạt động.",
+                            "A grassroots unit belongs under an open commune or ward.",
+                        )
+                    ]
+                }
+            )
         unit = _add_grassroots(uow.session, parent, command)
-        uow.emit(make_event("unit_created", {
-            "unit_code": unit.code, "parent_code": parent.code, "unit_path": unit.path, "level": unit.level,
-            "kind": unit.kind, "name": unit.name, "valid_from": unit.valid_from,
-        }, "members"))
+        uow.emit(
+            make_event(
+                "unit_created",
+                {
+                    "unit_code": unit.code,
+                    "parent_code": parent.code,
+                    "unit_path": unit.path,
+                    "level": unit.level,
+                    "kind": unit.kind,
+                    "name": unit.name,
+                    "valid_from": unit.valid_from,
+                },
+                "members",
+            )
+        )
         result = common.unit_view(unit)
         if idempotency_key:
             uow.remember(result)
@@ -62,9 +89,16 @@ def _add_grassroots(session, parent, command):
     code = domain.grassroots_code(parent.code, parent.grassroots_issued)
     name = domain.normalise_full_name(command["name"])
     unit = Unit(
-        code=code, name=name, name_folded=domain.fold_name(name), level=domain.Level.GRASSROOTS,
-        kind=command["kind"], parent_code=parent.code, path=domain.unit_path(parent.path, code),
-        valid_from=common.today(), term=command.get("term"), committees=command.get("committees") or {},
+        code=code,
+        name=name,
+        name_folded=domain.fold_name(name),
+        level=domain.Level.GRASSROOTS,
+        kind=command["kind"],
+        parent_code=parent.code,
+        path=domain.unit_path(parent.path, code),
+        valid_from=common.today(),
+        term=command.get("term"),
+        committees=command.get("committees") or {},
     )
     session.add(unit)
     session.flush()
@@ -85,10 +119,20 @@ def load_reference_units(session_factory, seeds):
                 continue
             path = domain.unit_path(paths.get(seed.parent_code) if seed.parent_code else None, seed.code)
             paths[seed.code] = path
-            session.add(Unit(
-                code=seed.code, name=seed.name, name_folded=domain.fold_name(seed.name), level=seed.level,
-                kind=seed.kind, parent_code=seed.parent_code, path=path, valid_from=seed.valid_from,
-                valid_to=seed.valid_to, committees={}, grassroots_issued=0,
-            ))
+            session.add(
+                Unit(
+                    code=seed.code,
+                    name=seed.name,
+                    name_folded=domain.fold_name(seed.name),
+                    level=seed.level,
+                    kind=seed.kind,
+                    parent_code=seed.parent_code,
+                    path=path,
+                    valid_from=seed.valid_from,
+                    valid_to=seed.valid_to,
+                    committees={},
+                    grassroots_issued=0,
+                )
+            )
             added += 1
         return added

@@ -1,0 +1,64 @@
+"""Helpers for tests of any service: free ports and throw-away PostgreSQL databases.
+
+Only tests import this module.
+"""
+
+import socket
+
+from nameko.containers import ServiceContainer
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def create_database(admin, name, template=None):
+    """``admin`` is an AUTOCOMMIT engine on the server; the database is dropped first if it exists."""
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+
+
+def drop_database(admin, name):
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def url_for(admin_url, name):
+    """The URL of database ``name`` on the server of ``admin_url``."""
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+def kit_only_metadata():
+    """A metadata holding only the kit's tables (outbox, inbox, idempotency keys)."""
+    from sqlalchemy import MetaData
+
+    from servicekit.tables import define_kit_tables
+
+    metadata = MetaData()
+    define_kit_tables(metadata)
+    return metadata
+
+
+class Running:
+    def __init__(self, container, port):
+        self.container = container
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+
+
+def start_container(service_cls, config):
+    container = ServiceContainer(service_cls, config)
+    container.start()
+    return container
+
+
+def service_config(amqp_uri, **extra):
+    port = free_port()
+    config = {"AMQP_URI": amqp_uri, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}", "RPC_TIMEOUT_SECONDS": 10}
+    config.update(extra)
+    return config, port
