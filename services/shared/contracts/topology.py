@@ -63,6 +63,9 @@ def subscription(consumer, source, event_type):
 # Queue arguments must be the same wherever a queue is declared, or RabbitMQ answers PRECONDITION_FAILED:
 # they are contract, not configuration.
 DELIVERY_LIMIT = 5
+# RabbitMQ dead-letters a message once it has been returned more than DELIVERY_LIMIT times: the first
+# delivery plus DELIVERY_LIMIT redeliveries (measured on RabbitMQ 3.10).
+MAX_DELIVERIES = DELIVERY_LIMIT + 1
 
 
 def queue_arguments(subscription_):

@@ -8,7 +8,7 @@ dead-letter queue, declared at start-up (``contracts.topology``):
   to the dead-letter queue (retrying cannot fix it);
 - the handler is called as ``handler(self, envelope, payload)``, payload upcast to the current version;
 - an error from the handler is taken as transient: the event is returned to the queue after a short
-  backoff, and after ``contracts.topology.DELIVERY_LIMIT`` deliveries the broker dead-letters it;
+  backoff, and after ``contracts.topology.MAX_DELIVERIES`` deliveries the broker dead-letters it;
 - the pause before a retry doubles from ``EVENT_RETRY_BACKOFF_SECONDS`` (0.2) up to 5 s;
 - a handled event is acked after the worker returned, so it can run twice (a crash before the ack, a
   redelivery on stop): handlers claim the event id in their transaction (``uow.claim``).
@@ -77,10 +77,10 @@ class ReliableEventHandler(EventHandler):
                 "%s failed on delivery %d of %d: %r",
                 self.subscription.queue,
                 deliveries,
-                contract_topology.DELIVERY_LIMIT,
+                contract_topology.MAX_DELIVERIES,
                 exc_info[1],
             )
-            if deliveries >= contract_topology.DELIVERY_LIMIT:
+            if deliveries >= contract_topology.MAX_DELIVERIES:
                 metrics.record_dead_letter(self.container.service_name, self.source_service, self.event_type)
             eventlet.sleep(min(self.backoff * 2**deliveries, 5.0))  # let a passing fault pass before the next try
             self.queue_consumer.requeue_message(message)

@@ -62,3 +62,36 @@ def service_config(amqp_uri, **extra):
     config = {"AMQP_URI": amqp_uri, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}", "RPC_TIMEOUT_SECONDS": 10}
     config.update(extra)
     return config, port
+
+
+def wait_for(predicate, timeout=30.0, interval=0.05, message="condition"):
+    """Poll ``predicate`` until it returns something truthy (returned) or ``timeout`` seconds pass."""
+    import eventlet
+
+    with eventlet.Timeout(timeout, AssertionError(f"{message} not met within {timeout} s")):
+        while not (result := predicate()):
+            eventlet.sleep(interval)
+    return result
+
+
+def publish_raw(amqp_uri, exchange, routing_key, body):
+    """Put a message on an exchange the way any producer could (for tests of consumers)."""
+    from kombu import Connection, Exchange, Producer
+
+    with Connection(amqp_uri) as connection:
+        producer = Producer(connection.channel(), Exchange(exchange, type="topic", durable=True))
+        producer.publish(body, routing_key=routing_key, serializer="json", delivery_mode=2)
+
+
+def queue_messages(amqp_uri, queue):
+    """Take every message now in ``queue`` (acknowledged, so they are gone); returns their bodies."""
+    import json
+
+    from kombu import Connection
+
+    bodies = []
+    with Connection(amqp_uri) as connection:
+        channel = connection.channel()
+        while (message := channel.basic_get(queue, no_ack=True)) is not None:
+            bodies.append(json.loads(message.body))
+    return bodies
