@@ -9,7 +9,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from gateway.auth import ROLE_PERMISSIONS
-from gateway.routes import ROUTES
+from gateway.routes import ROUTES, ROUTES_BY_NAME
 from gateway.schemas import ErrorSchema
 from servicekit.http import MAX_IDEMPOTENCY_KEY_LENGTH, RETRY_AFTER_SECONDS
 
@@ -126,3 +126,13 @@ def document():
     for url, routes in groupby(sorted(ROUTES, key=lambda r: r.url), key=lambda r: r.url):
         spec.path(path=openapi_path(url), operations={r.method.lower(): _operation(r) for r in routes})
     return spec.to_dict()
+
+
+def response_schema(route_name, status):
+    """The JSON schema the document gives for one answer of one route, with the components its ``$ref``
+    point into (for validating answers in tests). ``KeyError`` when the status is not documented."""
+    route = ROUTES_BY_NAME[route_name]
+    response = document()["paths"][openapi_path(route.url)][route.method.lower()]["responses"][str(status)]
+    if "$ref" in response:
+        response = document()["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+    return {**response["content"]["application/json"]["schema"], "components": document()["components"]}
