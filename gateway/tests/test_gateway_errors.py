@@ -77,6 +77,12 @@ def test_a_service_that_does_not_answer_asks_the_client_to_retry_later():
     assert body_of(response)["service"] == "members"
 
 
+def test_an_error_raised_with_an_english_detail_only_still_has_a_vietnamese_message():
+    body = body_of(response_for_exception(errors.ServiceUnavailable("members.get_member did not answer in 10 s")))
+    assert body["message"] == errors.ServiceUnavailable.default_vi
+    assert body["message_en"] == "members.get_member did not answer in 10 s"
+
+
 @pytest.mark.parametrize("error", [Unauthenticated(), TokenExpired(), errors.AuthenticationFailed()])
 def test_every_401_carries_a_bearer_challenge(error):
     response = response_for_exception(error)

@@ -6,6 +6,8 @@ import time
 import jwt
 import pytest
 import requests
+from nameko.containers import ServiceContainer
+from nameko.exceptions import ConfigurationError
 from openapi_schema_validator import OAS30Validator
 
 from gateway.openapi import response_schema
@@ -128,6 +130,12 @@ def test_the_ops_endpoints_answer(gateway):
     assert requests.get(f"{gateway.url}/healthz", timeout=10).json()["status"] == "ok"
     assert requests.get(f"{gateway.url}/readyz", timeout=10).status_code == 200
     assert "http_requests_total" in requests.get(f"{gateway.url}/metrics", timeout=10).text
+
+
+def test_the_gateway_refuses_to_start_with_a_secret_shorter_than_32_bytes(amqp_uri):
+    config, _ = service_config(amqp_uri, JWT_SECRET="s" * 31)
+    with pytest.raises(ConfigurationError, match="JWT_SECRET"):
+        ServiceContainer(GatewayService, config).start()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-# ruff: noqa: N818 -- errors are named for what happened (STYLE.md: FundNotFound), not "...Error"
+
 """The HTTP edge: the one table from error class to HTTP status, JSON bodies for every error, and
 the reading of JSON bodies, queries and Idempotency-Key headers.
 
@@ -149,7 +149,10 @@ def error_response(error, headers=None):
         headers.setdefault("WWW-Authenticate", getattr(error, "challenge", Unauthenticated.challenge))
     if status == 503:
         headers.setdefault("Retry-After", str(RETRY_AFTER_SECONDS))
-    return json_response(error.to_dict(), status, headers)
+    body = error.to_dict()
+    if error.message_vi == error.message_en != error.default_en:
+        body["message"] = error.default_vi  # raised with an English detail only: keep a Vietnamese message
+    return json_response(body, status, headers)
 
 
 def response_for_exception(exc, call_id=None):
