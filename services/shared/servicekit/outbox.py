@@ -121,7 +121,7 @@ class BatchPublisher:
             self.returned[row_id] = f"unroutable: no queue bound for {exchange}/{routing_key}"
 
 
-def relay_once(session_factory, outbox, publisher, batch_size):
+def relay_once(session_factory, outbox, publisher, batch_size, service=None):
     """Publish one batch. Returns the number of rows handled (published or deferred).
 
     On PostgreSQL the rows stay locked (``FOR UPDATE SKIP LOCKED``) while they are published, so other
@@ -135,14 +135,14 @@ def relay_once(session_factory, outbox, publisher, batch_size):
             with session.begin():
                 rows = _pending(session, outbox, batch_size, now, lock=True)
                 if rows:
-                    _mark(session, outbox, rows, *_publish(publisher, rows), now)
+                    _mark(session, outbox, rows, *_publish(publisher, rows), now, service)
                 return len(rows)
         with session.begin():
             rows = _pending(session, outbox, batch_size, now, lock=False)
         if rows:
             outcome = _publish(publisher, rows)
             with session.begin():
-                _mark(session, outbox, rows, *outcome, now)
+                _mark(session, outbox, rows, *outcome, now, service)
         return len(rows)
 
 
@@ -163,7 +163,11 @@ def _publish(publisher, rows):
     return publisher.publish([(r.id, r.event_type, r.body, json.loads(r.headers), r.event_id) for r in rows])
 
 
-def _mark(session, outbox, rows, accepted, rejected, now):
+def _mark(session, outbox, rows, accepted, rejected, now, service=None):
+    if service:
+        metrics.record_outbox_published(service, len(accepted))
+        for reason in rejected.values():
+            metrics.record_outbox_failure(service, reason.split(":")[0])
     if accepted:
         session.execute(update(outbox).where(outbox.c.id.in_(accepted)).values(published_at=now))
     attempts = {r.id: r.attempts for r in rows}
@@ -249,7 +253,10 @@ class OutboxRelay(DependencyProvider):
         failures = 0
         while self._running:
             try:
-                while relay_once(self.uow.session_factory, outbox, self.publisher, self.batch_size) == self.batch_size:
+                while (
+                    relay_once(self.uow.session_factory, outbox, self.publisher, self.batch_size, self.service)
+                    == self.batch_size
+                ):
                     pass
                 metrics.record_outbox_state(self.service, *backlog(self.uow.session_factory, outbox))
                 failures = 0

@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import sessionmaker
 
 from contracts.errors import IdempotencyKeyReused
-from servicekit import db
+from servicekit import db, metrics
 
 
 class Work:
@@ -96,7 +96,10 @@ class Work:
             event_type=envelope["event_type"],
             handled_at=datetime.now(UTC),
         )
-        return self.session.execute(statement).rowcount == 1
+        claimed = self.session.execute(statement).rowcount == 1
+        if not claimed:
+            metrics.record_inbox_duplicate(self._source, consumer)
+        return claimed
 
     def idempotent(self, operation, principal, key, request):
         """Claim ``key`` for this request. Returns the stored response of the first identical request,

@@ -5,11 +5,12 @@ import uuid
 from datetime import date
 
 import pytest
+from kombu import Connection
 from sqlalchemy import func, select
 
 from contracts.envelope import make_event
 from contracts.topology import MAX_DELIVERIES, Subscription
-from servicekit import db
+from servicekit import db, deadletters
 from servicekit.events import event_handler
 from servicekit.testing import kit_only_metadata, publish_raw, queue_messages, start_container, wait_for
 from servicekit.uow import UnitOfWork
@@ -108,3 +109,14 @@ def test_an_event_delivered_twice_takes_effect_once(amqp_uri, probe):
         publish_raw(amqp_uri, "members.events", "member_registered", event.to_message())
     wait_for(lambda: len(consumer.calls) == 2, message="two deliveries")
     assert consumer.handled() == 1
+
+
+def test_a_dead_letter_replayed_after_the_fix_is_handled_once(amqp_uri, probe):
+    consumer = probe(failures=MAX_DELIVERIES)  # fails every delivery of the first attempt, then works
+    publish_raw(amqp_uri, "members.events", "member_registered", registered().to_message())
+    dlq = consumer.subscription.dead_letter_queue
+    wait_for(lambda: deadletters.counts_of(amqp_uri, dlq) == 1, message="dead letter")
+    with Connection(amqp_uri) as connection:
+        assert deadletters.replay(connection, dlq) == 1
+    wait_for(lambda: consumer.handled() == 1, message="replayed event handled")
+    assert deadletters.counts_of(amqp_uri, dlq) == 0
