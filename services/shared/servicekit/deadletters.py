@@ -29,7 +29,7 @@ def counts(connection, queues):
     for queue in queues:
         try:
             result[queue] = channel.queue_declare(queue, passive=True).message_count
-        except Exception:  # noqa: BLE001 - a queue not declared yet has no dead letters
+        except Exception:  # a queue not declared yet has no dead letters (and the error closed the channel)
             channel = connection.channel()
             result[queue] = None
     return result
