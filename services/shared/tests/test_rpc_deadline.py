@@ -1,0 +1,68 @@
+"""RPC with a deadline on a real broker: a call to a service that is down fails fast and clearly, and the
+request it sent never runs later (RELIABILITY.md, fact 7)."""
+
+import uuid
+
+import pytest
+from nameko.rpc import rpc
+from nameko.testing.services import entrypoint_hook
+
+from contracts.errors import ServiceUnavailable
+from servicekit.rpc import RpcClient
+from servicekit.testing import start_container
+
+
+def services(timeout=1.0):
+    suffix = uuid.uuid4().hex[:6]
+    calls = []
+
+    class Target:
+        name = f"rpctarget{suffix}"
+
+        @rpc
+        def work(self, label):
+            calls.append(label)
+            return label
+
+    class Caller:
+        name = f"rpccaller{suffix}"
+        target = RpcClient(Target.name, timeout=timeout)
+
+        @rpc
+        def call(self, label):
+            return self.target.work(label)
+
+    return Target, Caller, calls
+
+
+@pytest.fixture
+def containers(amqp_uri):
+    started = []
+
+    def start(service_cls):
+        container = start_container(service_cls, {"AMQP_URI": amqp_uri})
+        started.append(container)
+        return container
+
+    yield start
+    for container in started:
+        container.stop()
+
+
+def test_a_call_to_a_service_that_never_ran_is_unavailable_at_once(containers):
+    _, caller_cls, _ = services()
+    caller = containers(caller_cls)
+    with entrypoint_hook(caller, "call") as call, pytest.raises(ServiceUnavailable, match="not running"):
+        call("first")
+
+
+def test_a_call_to_a_stopped_service_times_out_and_never_runs_when_it_comes_back(containers):
+    target_cls, caller_cls, calls = services(timeout=1.0)
+    containers(target_cls).stop()  # its queue exists, nobody consumes it
+    caller = containers(caller_cls)
+    with entrypoint_hook(caller, "call") as call, pytest.raises(ServiceUnavailable, match="did not answer"):
+        call("expired")
+    containers(target_cls)
+    with entrypoint_hook(caller, "call") as call:
+        assert call("after restart") == "after restart"
+    assert calls == ["after restart"]  # the expired request, ahead of it in the queue, was dropped
