@@ -27,14 +27,16 @@ from gateway import openapi
 from gateway.auth import Auth
 from gateway.routes import api
 from gateway.schemas import LoginResponseSchema, MeSchema, OfficerListSchema
+from servicekit import ops
 from servicekit.http import idempotency_key, relay, unmatched_route, validated_body, validated_query
 from servicekit.logs import CallContext
 from servicekit.metrics import Metrics
-from servicekit.ops import OpsEndpoints
 from servicekit.rpc import RpcClient
 
 
-class GatewayService(OpsEndpoints):
+# ``ops.OpsEndpoints``, not the name itself: `nameko run gateway.service` starts every class of the module
+# that has entrypoints, and the mixin has no service name.
+class GatewayService(ops.OpsEndpoints):
     name = "gateway"
 
     members = RpcClient("members")
