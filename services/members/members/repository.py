@@ -14,6 +14,13 @@ def _in_subtree(column, path):
     return column.like(path + "%")
 
 
+def _contains(column, text):
+    """``column`` contains ``text`` as typed: LIKE wildcards and the escape character in it match literally,
+    on both backends (PostgreSQL's LIKE escapes with a backslash by default, SQLite's does not)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(f"%{escaped}%", escape="\\")
+
+
 def get_unit(session, code):
     return session.get(Unit, code)
 
@@ -29,7 +36,7 @@ def list_units(session, scope_path, parent_code, level, q_folded, include_closed
     if level:
         query = query.where(Unit.level == level)
     if q_folded:
-        query = query.where(Unit.name_folded.like(f"%{q_folded}%"))
+        query = query.where(_contains(Unit.name_folded, q_folded))
     if not include_closed:
         query = query.where(or_(Unit.valid_to.is_(None), Unit.valid_to >= today))
     return _page(session, query.order_by(Unit.path), page, page_size)
@@ -58,7 +65,7 @@ def member_id_by_cccd(session, cccd):
 def search_members(session, scope_path, q_folded, cccd, status, page, page_size):
     query = select(Member).where(_in_subtree(Member.unit_path, scope_path))
     if q_folded:
-        query = query.where(Member.name_folded.like(f"%{q_folded}%"))
+        query = query.where(_contains(Member.name_folded, q_folded))
     if cccd:
         query = query.where(Member.cccd == cccd)
     if status:

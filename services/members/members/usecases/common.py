@@ -68,8 +68,9 @@ def province_of(path):
 
 
 def search_text(raw):
-    """The folded form of a name query; LIKE wildcards typed by a user are dropped, not interpreted."""
-    return domain.fold_name(raw).replace("%", "").replace("_", "") if raw else None
+    """The folded form of a name query. The repository matches it literally: a "%" or "_" typed by a user
+    is neither a wildcard nor dropped (dropping made a query of "%" match every member)."""
+    return domain.fold_name(raw) if raw else None
 
 
 def unit_view(unit):
