@@ -8,6 +8,8 @@ Each error carries a machine-readable ``code`` and messages in Vietnamese and En
 for each lives in one table (``servicekit.http.ERROR_STATUS``), not here.
 """
 
+import re
+
 from nameko.exceptions import deserialize_to_instance
 
 
@@ -61,10 +63,10 @@ class ValidationFailed(PlatformError):
 
     @classmethod
     def from_marshmallow(cls, error):
-        """Turn a marshmallow ``ValidationError`` into per-field errors with codes."""
+        """A marshmallow ``ValidationError`` as per-field lists of coded errors (``field_error_for``)."""
         fields = {}
-        for name, messages in _flatten(error.messages).items():
-            fields[name] = [field_error("invalid", message, message) for message in messages]
+        for name, messages in _flatten(error.messages):
+            fields.setdefault(name, []).extend(field_error_for(m) for m in messages)
         return cls.from_fields(fields)
 
     @property
@@ -72,18 +74,63 @@ class ValidationFailed(PlatformError):
         return self.details.get("fields", {})
 
 
+# marshmallow's messages, recognised so that every 422 carries a machine-readable code and Vietnamese text
+# wherever the schema was loaded (the gateway or a service).
+_FIELD_ERRORS = [
+    (r"Missing data for required field\.", "required", "Trường này là bắt buộc."),
+    (r"Field may not be null\.", "null", "Trường này không được để trống."),
+    (r"Unknown field\.", "unknown_field", "Trường này không được hỗ trợ."),
+    (r"Not a valid date\.", "invalid_date", "Ngày không hợp lệ (định dạng YYYY-MM-DD)."),
+    (
+        r"Not a valid (?:aware |naive )?datetime\.",
+        "invalid_datetime",
+        "Thời điểm không hợp lệ (định dạng ISO 8601, có múi giờ).",
+    ),
+    (r"Not a valid email address\.", "invalid_email", "Địa chỉ email không hợp lệ."),
+    (r"Not a valid UUID\.", "invalid_uuid", "Mã định danh không hợp lệ."),
+    (
+        r"Not a valid (?:string|integer|number|boolean|list|tuple|mapping type)\.|Invalid (?:input )?type\.",
+        "invalid_type",
+        "Sai kiểu dữ liệu.",
+    ),
+    (r"Number too large\.", "too_large", "Số quá lớn."),
+    (r"Must be one of: (.*)\.", "not_allowed_value", "Giá trị phải là một trong: {0}."),
+    (r"Length must be between (\d+) and (\d+)\.", "invalid_length", "Độ dài phải từ {0} đến {1} ký tự."),
+    (r"Shorter than minimum length (\d+)\.", "too_short", "Độ dài tối thiểu là {0} ký tự."),
+    (r"Longer than maximum length (\d+)\.", "too_long", "Độ dài tối đa là {0} ký tự."),
+    (
+        r"Must be greater than or equal to (\S+) and less than or equal to (\S+)\.",
+        "out_of_range",
+        "Giá trị phải từ {0} đến {1}.",
+    ),
+    (r"Must be greater than or equal to (\S+)\.", "too_small", "Giá trị phải lớn hơn hoặc bằng {0}."),
+    (r"Must be less than or equal to (\S+)\.", "too_large", "Giá trị phải nhỏ hơn hoặc bằng {0}."),
+    (r"String does not match expected pattern\.", "invalid_format", "Sai định dạng."),
+    (r"Give birth_date or birth_year\.", "required", "Hãy nhập ngày sinh hoặc năm sinh."),
+    (r"'from' must not be after 'to'\.", "period_reversed", "Ngày bắt đầu không được sau ngày kết thúc."),
+]
+_FIELD_ERRORS = [(re.compile(pattern), code, vi) for pattern, code, vi in _FIELD_ERRORS]
+
+
+def field_error_for(message):
+    """One marshmallow message as ``{code, message, message_en}``; unknown messages get ``invalid``."""
+    if isinstance(message, dict) and "code" in message:
+        return message
+    message = str(message)
+    for pattern, code, vi in _FIELD_ERRORS:
+        match = pattern.fullmatch(message)
+        if match:
+            return field_error(code, vi.format(*match.groups()), message)
+    return field_error("invalid", "Giá trị không hợp lệ.", message)
+
+
 def _flatten(messages, prefix=""):
-    flat = {}
-    if isinstance(messages, list):
-        flat[prefix or "_schema"] = [str(m) for m in messages]
-        return flat
-    for key, value in messages.items():
-        name = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, dict):
-            flat.update(_flatten(value, name))
-        else:
-            flat[name] = [str(m) for m in (value if isinstance(value, list) else [value])]
-    return flat
+    """marshmallow's nested messages as ``(dotted field name, [messages])`` pairs."""
+    if isinstance(messages, dict) and "code" not in messages:
+        for key, value in messages.items():
+            yield from _flatten(value, f"{prefix}.{key}" if prefix else str(key))
+    else:
+        yield prefix or "_schema", messages if isinstance(messages, list) else [messages]
 
 
 @deserialize_to_instance

@@ -11,7 +11,6 @@ unknown paths (404) and wrong methods (405) in JSON instead of werkzeug's HTML.
 
 import json
 import logging
-import re
 import string
 
 from marshmallow import ValidationError
@@ -31,7 +30,6 @@ from contracts.errors import (
     PlatformError,
     ServiceUnavailable,
     ValidationFailed,
-    field_error,
 )
 
 log = logging.getLogger(__name__)
@@ -175,60 +173,9 @@ def log_if_unexpected(exc, call_id=None):
 
 # --- marshmallow messages as field errors with codes ------------------------------------------------
 
-_FIELD_ERRORS = [
-    (r"Missing data for required field\.", "required", "Trường này là bắt buộc."),
-    (r"Field may not be null\.", "null", "Trường này không được để trống."),
-    (r"Unknown field\.", "unknown_field", "Trường này không được hỗ trợ."),
-    (r"Not a valid date\.", "invalid_date", "Ngày không hợp lệ (định dạng YYYY-MM-DD)."),
-    (r"Not a valid (?:aware |naive )?datetime\.", "invalid_datetime",
-     "Thời điểm không hợp lệ (định dạng ISO 8601, có múi giờ)."),
-    (r"Not a valid email address\.", "invalid_email", "Địa chỉ email không hợp lệ."),
-    (r"Not a valid UUID\.", "invalid_uuid", "Mã định danh không hợp lệ."),
-    (r"Not a valid (?:string|integer|number|boolean|list|tuple|mapping type)\.|Invalid (?:input )?type\.",
-     "invalid_type", "Sai kiểu dữ liệu."),
-    (r"Number too large\.", "too_large", "Số quá lớn."),
-    (r"Must be one of: (.*)\.", "not_allowed_value", "Giá trị phải là một trong: {0}."),
-    (r"Length must be between (\d+) and (\d+)\.", "invalid_length", "Độ dài phải từ {0} đến {1} ký tự."),
-    (r"Shorter than minimum length (\d+)\.", "too_short", "Độ dài tối thiểu là {0} ký tự."),
-    (r"Longer than maximum length (\d+)\.", "too_long", "Độ dài tối đa là {0} ký tự."),
-    (r"Must be greater than or equal to (\S+) and less than or equal to (\S+)\.", "out_of_range",
-     "Giá trị phải từ {0} đến {1}."),
-    (r"Must be greater than or equal to (\S+)\.", "too_small", "Giá trị phải lớn hơn hoặc bằng {0}."),
-    (r"Must be less than or equal to (\S+)\.", "too_large", "Giá trị phải nhỏ hơn hoặc bằng {0}."),
-    (r"String does not match expected pattern\.", "invalid_format", "Sai định dạng."),
-    (r"Give birth_date or birth_year\.", "required", "Hãy nhập ngày sinh hoặc năm sinh."),
-    (r"'from' must not be after 'to'\.", "period_reversed", "Ngày bắt đầu không được sau ngày kết thúc."),
-]
-_FIELD_ERRORS = [(re.compile(pattern), code, vi) for pattern, code, vi in _FIELD_ERRORS]
-
-
-def field_error_for(message):
-    """One marshmallow message as ``{code, message, message_en}``; unknown messages get ``invalid``."""
-    if isinstance(message, dict) and "code" in message:
-        return message
-    message = str(message)
-    for pattern, code, vi in _FIELD_ERRORS:
-        match = pattern.fullmatch(message)
-        if match:
-            return field_error(code, vi.format(*match.groups()), message)
-    return field_error("invalid", "Giá trị không hợp lệ.", message)
-
-
-def _flatten(messages, prefix=""):
-    """marshmallow's nested messages as ``(dotted field name, [messages])`` pairs."""
-    if isinstance(messages, dict) and "code" not in messages:
-        for key, value in messages.items():
-            yield from _flatten(value, f"{prefix}.{key}" if prefix else str(key))
-    else:
-        yield prefix or "_schema", messages if isinstance(messages, list) else [messages]
-
-
 def validation_failed(error):
     """A marshmallow ``ValidationError`` as ``ValidationFailed`` with per-field lists of coded errors."""
-    fields = {}
-    for name, messages in _flatten(error.messages):
-        fields.setdefault(name, []).extend(field_error_for(m) for m in messages)
-    return ValidationFailed.from_fields(fields)
+    return ValidationFailed.from_marshmallow(error)
 
 
 # --- reading requests -------------------------------------------------------------------------------
