@@ -57,7 +57,7 @@ def _register(uow, actor, commands):
     ]
     members = [member for member, _ in pairs]
     session.add_all(members)
-    session.flush()  # members before the rows that refer to them
+    _unless_duplicate(session.flush)  # members before the rows that refer to them
     session.add_all([row for _, records in pairs for row in records])
     uow.emit_all(
         make_event(
@@ -196,9 +196,16 @@ def _consent_problems(consent, birth, today):
 
 
 def _commit_unless_duplicate(uow):
+    _unless_duplicate(uow.commit)
+
+
+def _unless_duplicate(step):
+    """Run ``step`` (the flush of new members, or the commit) and report a concurrent registration of the
+    same CCCD that won the race as ``MemberAlreadyRegistered``. PostgreSQL checks the unique CCCD at the
+    INSERT, so the flush sees it first; the driver's message holds the full CCCD and must not escape."""
     try:
-        uow.commit()
-    except IntegrityError as error:  # a concurrent registration of the same CCCD won the race
+        step()
+    except IntegrityError as error:
         if "cccd" in str(error.orig).lower():
             raise MemberAlreadyRegistered() from None
         raise

@@ -40,11 +40,11 @@ def create_officer(uow, actor, command, idempotency_key=None):
             active=True,
         )
         uow.session.add(officer)
-        uow.session.flush()
-        result = common.officer_view(officer)
-        if idempotency_key:
-            uow.remember(result)
-        try:
+        try:  # PostgreSQL checks the unique username at the INSERT: a concurrent creation fails here
+            uow.session.flush()
+            result = common.officer_view(officer)
+            if idempotency_key:
+                uow.remember(result)
             uow.commit()
         except IntegrityError:
             raise OfficerAlreadyExists() from None
