@@ -19,8 +19,8 @@ from contracts.members import (
 from members.models import metadata
 from members.usecases import members, officers, statistics, units
 from servicekit.logs import CallContext
+from servicekit import ops
 from servicekit.metrics import Metrics
-from servicekit.ops import OpsEndpoints
 from servicekit.outbox import OutboxRelay
 from servicekit.uow import UnitOfWork
 from servicekit.validation import load
@@ -32,7 +32,8 @@ def _actor(actor):
     return load(ActorSchema(), actor)
 
 
-class MembersService(OpsEndpoints):
+# ops is imported as a module: `nameko run members.service` takes every class with entrypoints it finds here.
+class MembersService(ops.OpsEndpoints):
     name = "members"
 
     uow = UnitOfWork(metadata)
