@@ -18,8 +18,8 @@ from contracts.members import (
 )
 from members.models import metadata
 from members.usecases import members, officers, statistics, units
-from servicekit.logs import CallContext
 from servicekit import ops
+from servicekit.logs import CallContext
 from servicekit.metrics import Metrics
 from servicekit.outbox import OutboxRelay
 from servicekit.uow import UnitOfWork
