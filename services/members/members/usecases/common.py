@@ -128,3 +128,23 @@ def officer_view(officer):
             "active": officer.active,
         }
     )
+
+
+def not_in_future(day, field):
+    """``day``, or today when it is not given; a date after today is refused (records state what happened)."""
+    current = today()
+    if day is None:
+        return current
+    if day > current:
+        raise ValidationFailed.from_fields(
+            {
+                field: [
+                    field_error(
+                        "date_in_future",
+                        "Ngày này chưa tới: chỉ ghi nhận những việc đã xảy ra.",
+                        "This date is in the future: records state what has happened.",
+                    )
+                ]
+            }
+        )
+    return day

@@ -48,9 +48,12 @@ def _register(uow, actor, commands):
         common.unit_in_scope(session, code, scope)
         # Checked on the day of registration: a join date may precede the 2025 units (members of merged units).
         units[code] = common.unit_accepting_members(session, code, "unit_code", today)
+    for command in commands:
+        common.not_in_future(command.get("join_date"), "join_date")
     rows = [_checked_row(command, today, index, len(commands)) for index, command in enumerate(commands)]
     _refuse_duplicates(session, [fields["cccd"] for fields, _ in rows])
-    cards = _card_numbers(session, [(units[c["unit_code"]], c.get("join_date") or today) for c in commands])
+    # A card carries the year it was issued, not the year its holder joined.
+    cards = _card_numbers(session, [(units[c["unit_code"]], today) for c in commands])
     pairs = [
         _new_member(actor, fields, consent, units[command["unit_code"]], command.get("join_date") or today, card)
         for (fields, consent), command, card in zip(rows, commands, cards, strict=True)
@@ -313,7 +316,7 @@ def transfer_member(uow, actor, member_id, command, idempotency_key=None):
                 return replay
         common.require_write(actor)
         member = _member_in_scope(uow.session, actor, member_id)
-        on = command.get("transferred_on") or common.today()
+        on = common.not_in_future(command.get("transferred_on"), "transferred_on")
         target = common.unit_accepting_members(uow.session, command["to_unit_code"], "to_unit_code", on)
         _check_transfer(member, target, on)
         old_code, old_path = member.unit_code, member.unit_path
@@ -371,7 +374,7 @@ def leave_member(uow, actor, member_id, command, idempotency_key=None):
         member = _member_in_scope(uow.session, actor, member_id)
         if member.status != domain.MemberStatus.ACTIVE:
             raise TransitionRejected("This member has already left.", {}, "Hội viên này đã rời hội.")
-        on = command.get("left_on") or common.today()
+        on = common.not_in_future(command.get("left_on"), "left_on")
         _close_membership(uow.session, member, on, "LEFT")
         member.status, member.left_on = domain.MemberStatus.LEFT, on
         _bump(uow, member, "member_left", left_on=on, reason_code=command.get("reason_code"))

@@ -22,7 +22,9 @@ def authenticate_officer(uow, username, password):
 def create_officer(uow, actor, command, idempotency_key=None):
     with uow:
         if idempotency_key:
-            replay = uow.idempotent("create_officer", actor["officer_id"], idempotency_key, command)
+            # The password stays out of the stored request hash (an unsalted digest of it would be a weak hash).
+            request = {k: v for k, v in command.items() if k != "password"}
+            replay = uow.idempotent("create_officer", actor["officer_id"], idempotency_key, request)
             if replay is not None:
                 return replay
         if not domain.can_manage_officers(actor["role"]):

@@ -1,5 +1,5 @@
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -146,3 +146,14 @@ def test_a_registration_losing_a_race_for_the_same_cccd_is_rejected_as_a_duplica
     with pytest.raises(MemberAlreadyRegistered):
         lose_race(rival, lambda: members.register_member(uow(), officer, command))
     assert count("members", cccd=command["cccd"]) == 1
+
+
+def test_a_card_carries_the_year_of_issue_not_the_year_of_joining(register):
+    yy = f"{today().year % 100:02d}"
+    assert register(join_date=date(2021, 3, 8))["card_number"] == f"KH-01-{yy}-0000001"
+
+
+def test_a_join_date_in_the_future_is_rejected(uow, officer, registration):
+    with pytest.raises(ValidationFailed) as caught:
+        members.register_member(uow(), officer, registration(join_date=today() + timedelta(days=1)))
+    assert problem_codes(caught.value) == {"join_date": ["date_in_future"]}
