@@ -64,11 +64,11 @@ DEFAULT_DEMO_PASSWORD = "Khuyenhoc@2025"  # noqa: S105 (the published demo passw
 API_PREFIX = "/api/v1"
 LOGIN_PATH = "/api/v1/auth/login"  # what the gateway serves for officers' logins
 DEMO_LOGINS = [  # (username, level, unit, access): what `members.manage load-demo` creates
-    ("demo.central", "central", "VN Trung ương", "full"),
-    ("demo.province", "province", "01 Thành phố Hà Nội", "full"),
-    ("demo.commune", "commune", "00070 Phường Hoàn Kiếm", "full"),
-    ("demo.grassroots", "grassroots", "a branch under 00070", "full"),
-    ("demo.viewer", "commune", "00070 Phường Hoàn Kiếm", "read-only"),
+    ("demo.central", "central", "VN Trung ương", "ADMIN: members, units, officers"),
+    ("demo.province", "province", "01 Thành phố Hà Nội", "ADMIN: members, units, officers"),
+    ("demo.commune", "commune", "00070 Phường Hoàn Kiếm", "OFFICER: members"),
+    ("demo.grassroots", "grassroots", "00070-G0001 (under 00070)", "OFFICER: members"),
+    ("demo.viewer", "commune", "00070 Phường Hoàn Kiếm", "VIEWER: read only"),
 ]
 
 REPO = Path(__file__).resolve().parents[2]
@@ -460,10 +460,10 @@ def banner(started: list[Service], skipped: list[Service], load_demo: bool) -> s
             "",
             f" Demo logins (password {password}):",
             "",
-            f"   {'username':<17}{'level':<12}{'unit':<25}access",
+            f"   {'username':<17}{'level':<12}{'unit':<27}role and access",
             f"   {'-' * 16:<17}{'-' * 11:<12}{'-' * 24:<25}{'-' * 9}",
         ]
-        lines += [f"   {user:<17}{level:<12}{unit:<25}{access}" for user, level, unit, access in DEMO_LOGINS]
+        lines += [f"   {user:<17}{level:<12}{unit:<27}{access}" for user, level, unit, access in DEMO_LOGINS]
         if gateway_started:
             lines += [
                 "",
