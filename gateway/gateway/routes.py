@@ -23,7 +23,7 @@ from contracts.members import (
     UpdateMemberSchema,
 )
 from gateway.auth import ADMINISTER, READ, WRITE_MEMBERS
-from gateway.schemas import LoginResponseSchema, MeSchema, OfficerListSchema
+from gateway.schemas import LoginResponseSchema, MeSchema, OfficerListSchema, PingSchema
 from servicekit.http import JsonEntrypoint
 
 PREFIX = "/api/v1"
@@ -82,6 +82,9 @@ ROUTES = [
           ADMINISTER, OfficerListSchema),
     Route("create_officer", "POST", "/officers", "officers", "Tạo tài khoản cán bộ / Create an officer",
           ADMINISTER, OfficerSchema, 201, body=CreateOfficerSchema, idempotent=True),
+    Route("ping", "GET", "/ping", "meta",
+          "Kiểm tra đường đi tới dịch vụ hội viên / One no-op round trip to the members service", READ,
+          PingSchema),
     Route("openapi", "GET", "/openapi.json", "meta", "Tài liệu OpenAPI / This OpenAPI document", None,
           calls_service=False),
 ]

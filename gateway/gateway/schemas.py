@@ -45,3 +45,9 @@ class ErrorSchema(Lenient):
     )
     service = fields.String(metadata={"description": "the service that did not answer (503)"})
     call_id = fields.String(metadata={"description": "quote it when reporting an internal error (500)"})
+
+
+class PingSchema(Lenient):
+    """One no-op RPC through the whole stack: the framework's ceiling that benchmarks divide by."""
+
+    pong = fields.String(required=True)

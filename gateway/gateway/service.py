@@ -53,6 +53,11 @@ class GatewayService(ops.OpsEndpoints):
         return 200, LoginResponseSchema().dump(self.auth.issue(relay(OfficerSchema, officer)))
 
     @api
+    def ping(self, request):
+        self.auth.actor(request)
+        return 200, {"pong": self.members.echo("pong")}
+
+    @api
     def me(self, request):
         return 200, MeSchema().dump(self.auth.identity(request))
 

@@ -154,3 +154,12 @@ def test_a_service_that_does_not_answer_in_time_is_503_with_retry_after(api, imp
         "username": officer.username, "password": Api.password}), "login")
     assert (response.status_code, response.json()["code"]) == (503, "service_unavailable")
     assert int(response.headers["Retry-After"]) > 0
+
+
+def test_ping_makes_one_round_trip_to_the_members_service(api):
+    response = documented(api.as_officer("VIEWER", "00070").get("/ping"), "ping")
+    assert (response.status_code, response.json()) == (200, {"pong": "pong"})
+
+
+def test_ping_needs_a_token(api):
+    assert documented(api.get("/ping"), "ping").status_code == 401
