@@ -3,7 +3,9 @@
 Only tests import this module.
 """
 
+import signal
 import socket
+import subprocess
 
 from nameko.containers import ServiceContainer
 from sqlalchemy import text
@@ -95,3 +97,37 @@ def queue_messages(amqp_uri, queue):
         while (message := channel.basic_get(queue, no_ack=True)) is not None:
             bodies.append(json.loads(message.body))
     return bodies
+
+
+class Process:
+    """A service started as its own process (``nameko run``), as ``make run`` starts it."""
+
+    def __init__(self, name, args, env, port, log_path, cwd=None):
+        self.name, self.port = name, port
+        self.url = f"http://127.0.0.1:{port}"
+        self.log_path = log_path
+        self.log = open(log_path, "ab")  # noqa: SIM115 (closed in stop)
+        self.popen = subprocess.Popen(args, cwd=cwd, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+
+    def wait_healthy(self, timeout=60):
+        import requests
+
+        def healthy():
+            if self.popen.poll() is not None:
+                raise AssertionError(f"{self.name} exited: {self.log_path.read_text()[-2000:]}")
+            try:
+                return requests.get(f"{self.url}/healthz", timeout=1).status_code == 200
+            except requests.ConnectionError:
+                return False
+
+        wait_for(healthy, timeout, 0.1, f"{self.name} healthy")
+        return self
+
+    def kill(self, sig=signal.SIGKILL):
+        self.popen.send_signal(sig)
+        self.popen.wait(timeout=30)
+        self.log.close()
+
+    def stop(self):
+        if self.popen.poll() is None:
+            self.kill(signal.SIGTERM)
