@@ -1,7 +1,5 @@
 """The members service: the org tree, members, officer accounts. Entrypoints only; rules live in usecases."""
 
-from nameko.rpc import rpc
-
 from contracts.errors import PlatformError
 from contracts.members import (
     ActorSchema,
@@ -22,6 +20,7 @@ from servicekit import ops
 from servicekit.logs import CallContext
 from servicekit.metrics import Metrics
 from servicekit.outbox import OutboxRelay
+from servicekit.rpc import rpc
 from servicekit.uow import UnitOfWork
 from servicekit.validation import load
 

@@ -7,11 +7,26 @@ up in time is dropped by the broker instead of running late. On timeout, or when
 exists, the caller gets ``contracts.errors.ServiceUnavailable``.
 
 Configuration: ``RPC_TIMEOUT_SECONDS`` (default 10).
+
+Services declare their RPC methods with this module's ``rpc``: nameko's, but answering without a
+publisher confirm per reply.
 """
 
+import functools
+
 import eventlet
+from nameko.amqp.publish import Publisher
+from nameko.constants import (
+    AMQP_SSL_CONFIG_KEY,
+    AMQP_URI_CONFIG_KEY,
+    DEFAULT_SERIALIZER,
+    LOGIN_METHOD_CONFIG_KEY,
+    NON_PERSISTENT,
+    SERIALIZER_CONFIG_KEY,
+)
 from nameko.exceptions import UnknownService
-from nameko.rpc import RpcProxy
+from nameko.rpc import Responder, RpcConsumer, RpcProxy, get_rpc_exchange
+from nameko.rpc import Rpc as NamekoRpc
 
 from contracts.errors import ServiceUnavailable
 
@@ -71,3 +86,36 @@ class RpcClient(RpcProxy):
 
     def get_dependency(self, worker_ctx):
         return _TimedServiceProxy(super().get_dependency(worker_ctx), self.target_service, self.timeout)
+
+
+class _ReplyWithoutConfirm(Responder):
+    """Replies go to a caller that waits with a deadline: a lost reply ends in the caller's timeout and a
+    retry with the same idempotency key, so waiting for a broker confirm of each reply buys nothing and
+    costs a round trip per call. Replies are not persisted either: reply queues do not outlive callers."""
+
+    publisher_cls = functools.partial(Publisher, use_confirms=False, delivery_mode=NON_PERSISTENT)
+
+
+class _RpcConsumer(RpcConsumer):
+    def handle_result(self, message, result, exc_info):
+        config = self.container.config
+        responder = _ReplyWithoutConfirm(
+            config[AMQP_URI_CONFIG_KEY],
+            get_rpc_exchange(config),
+            config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER),
+            message,
+            ssl=config.get(AMQP_SSL_CONFIG_KEY),
+            login_method=config.get(LOGIN_METHOD_CONFIG_KEY),
+        )
+        result, exc_info = responder.send_response(result, exc_info)
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
+
+
+class Rpc(NamekoRpc):
+    """nameko's ``@rpc``, answering without publisher confirms (see ``_ReplyWithoutConfirm``)."""
+
+    rpc_consumer = _RpcConsumer()
+
+
+rpc = Rpc.decorator

@@ -37,9 +37,10 @@ def unit_in_scope(session, code, scope):
     return unit
 
 
-def unit_accepting_members(session, code, field, on):
-    """A unit that members can belong to on ``on``: open, at commune or grassroots level."""
-    unit = repository.get_unit(session, code)
+def unit_accepting_members(session, code, field, on, unit=None):
+    """A unit that members can belong to on ``on``: open, at commune or grassroots level.
+    Pass ``unit`` when it is already loaded, to spare a query."""
+    unit = unit or repository.get_unit(session, code)
     if unit is None:
         raise UnitNotFound(details={"unit_code": code})
     if unit.level not in (domain.Level.COMMUNE, domain.Level.GRASSROOTS) or not is_open(unit, on):

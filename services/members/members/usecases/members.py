@@ -19,8 +19,8 @@ def register_member(uow, actor, command, idempotency_key=None):
             replay = uow.idempotent("register_member", actor["officer_id"], idempotency_key, command)
             if replay is not None:
                 return replay
-        [member] = _register(uow, actor, [command])
-        result = common.member_view(member, repository.get_unit(uow.session, member.unit_code).name)
+        [member], units = _register(uow, actor, [command])
+        result = common.member_view(member, units[member.unit_code].name)
         if idempotency_key:
             uow.remember(result)
         _commit_unless_duplicate(uow)
@@ -34,7 +34,7 @@ def register_members(uow, actor, commands):
     province and year for card numbers, one batch of inserts and of outbox rows.
     """
     with uow:
-        members = _register(uow, actor, commands)
+        members, _ = _register(uow, actor, commands)
         _commit_unless_duplicate(uow)
     return [m.id for m in members]
 
@@ -45,9 +45,9 @@ def _register(uow, actor, commands):
     scope = common.scope_path(session, actor)
     units = {}
     for code in dict.fromkeys(c["unit_code"] for c in commands):
-        common.unit_in_scope(session, code, scope)
+        unit = common.unit_in_scope(session, code, scope)
         # Checked on the day of registration: a join date may precede the 2025 units (members of merged units).
-        units[code] = common.unit_accepting_members(session, code, "unit_code", today)
+        units[code] = common.unit_accepting_members(session, code, "unit_code", today, unit)
     for command in commands:
         common.not_in_future(command.get("join_date"), "join_date")
     rows = [_checked_row(command, today, index, len(commands)) for index, command in enumerate(commands)]
@@ -76,7 +76,7 @@ def _register(uow, actor, commands):
         )
         for m in members
     )
-    return members
+    return members, units
 
 
 def _checked_row(command, today, index, count):
