@@ -8,21 +8,15 @@ import pytest
 import requests
 from nameko.containers import ServiceContainer
 from nameko.exceptions import ConfigurationError
-from openapi_schema_validator import OAS30Validator
 
-from gateway.openapi import response_schema
 from gateway.service import GatewayService
+from gateway.testing import documented
 from members.testing import Api
 from servicekit.testing import Running, service_config, start_container
 
 pytestmark = pytest.mark.rabbit
 
 
-def documented(response, route):
-    """The answer, after checking its body against the document's schema for ``route`` and its status."""
-    schema = response_schema(route, response.status_code)
-    OAS30Validator(schema, format_checker=OAS30Validator.FORMAT_CHECKER).validate(response.json())
-    return response
 
 
 def login(api, username, password):

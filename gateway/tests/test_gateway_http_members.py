@@ -4,19 +4,13 @@ Idempotency-Key replays. Every answer is checked against the OpenAPI document.""
 import uuid
 
 import pytest
-from openapi_schema_validator import OAS30Validator
 
-from gateway.openapi import response_schema
+from gateway.testing import documented
 from members.testing import member_payload
 
 pytestmark = pytest.mark.rabbit
 
 
-def documented(response, route):
-    """The answer, after checking its body against the document's schema for ``route`` and its status."""
-    schema = response_schema(route, response.status_code)
-    OAS30Validator(schema, format_checker=OAS30Validator.FORMAT_CHECKER).validate(response.json())
-    return response
 
 
 @pytest.fixture

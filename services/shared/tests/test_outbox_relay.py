@@ -1,6 +1,5 @@
 """The outbox and its relay against a real broker and real databases."""
 
-import json
 import uuid
 from datetime import UTC, date, datetime
 
@@ -12,6 +11,7 @@ from contracts.envelope import make_event
 from contracts.topology import Subscription
 from servicekit import topology
 from servicekit.outbox import BatchPublisher, PublishFailed, backlog, relay_once
+from servicekit.testing import queue_messages
 
 
 def registered(unit_code="00070"):
@@ -37,15 +37,6 @@ def probe_queue(amqp_uri):
     return subscription.queue
 
 
-def drain(amqp_uri, queue):
-    bodies = []
-    with Connection(amqp_uri) as connection:
-        channel = connection.channel()
-        while (message := channel.basic_get(queue, no_ack=True)) is not None:
-            bodies.append(json.loads(message.body))
-    return bodies
-
-
 def emit(new_work, events):
     with new_work() as work:
         work.emit_all(events)
@@ -59,7 +50,7 @@ def test_relay_publishes_committed_events_in_order_and_marks_them(
     emit(new_work, events)
     publisher = BatchPublisher(amqp_uri, "members.events")
     assert relay_once(session_factory, kit_tables["outbox"], publisher, 100) == 3
-    assert [b["event_id"] for b in drain(amqp_uri, probe_queue)] == [str(e.event_id) for e in events]
+    assert [b["event_id"] for b in queue_messages(amqp_uri, probe_queue)] == [str(e.event_id) for e in events]
     assert relay_once(session_factory, kit_tables["outbox"], publisher, 100) == 0
     publisher.close()
 
