@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 
 AMQP_URI ?= pyamqp://guest:guest@127.0.0.1:5672//
 TEST_DB ?= khuyenhoc_test
-TEST_POSTGRES_URL ?= postgresql+pg8000://postgres@127.0.0.1:5432/$(TEST_DB)
+TEST_POSTGRES_URL ?= postgresql+psycopg2://postgres@127.0.0.1:5432/$(TEST_DB)
 export AMQP_URI TEST_POSTGRES_URL
 
 PYTEST_ARGS ?=

@@ -207,7 +207,7 @@ def main():
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument(
         "--postgres",
-        default=os.environ.get("TEST_POSTGRES_URL", "postgresql+pg8000://postgres@127.0.0.1:5432/postgres"),
+        default=os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"),
     )
     parser.add_argument("--out", default=None)
     args = parser.parse_args()
