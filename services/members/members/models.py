@@ -3,7 +3,7 @@
 import uuid
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Uuid, text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from servicekit.tables import BIG_ID, UtcDateTime, define_kit_tables
@@ -139,4 +139,3 @@ class CardCounter(Base):
 
 OUTBOX, INBOX, IDEMPOTENCY_KEYS = define_kit_tables(Base.metadata)
 metadata = Base.metadata
-_ = text  # keeps the import for migrations that reference server defaults

@@ -1,6 +1,8 @@
 """The members service: the org tree, members, officer accounts. Entrypoints only; rules live in usecases."""
 
-from contracts.errors import PlatformError
+import uuid
+
+from contracts.errors import MemberNotFound, PlatformError
 from contracts.members import (
     ActorSchema,
     CreateOfficerSchema,
@@ -104,10 +106,6 @@ class MembersService(ops.OpsEndpoints):
 
 
 def _uuid(value):
-    import uuid
-
-    from contracts.errors import MemberNotFound
-
     try:
         return uuid.UUID(str(value))
     except ValueError:

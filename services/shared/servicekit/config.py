@@ -33,13 +33,13 @@ SETTINGS = [
         "0.0.0.0:8000",
         "host:port of the HTTP entrypoints, /metrics, /healthz and /readyz",
     ),
-    Setting(
-        "RPC_TIMEOUT_SECONDS", 10, "how long an RPC caller waits; also the request's expiration in the broker"
-    ),
-    Setting(
-        "OUTBOX_RELAY_INTERVAL_SECONDS", 0.5, "how often the outbox relay looks for rows when nobody woke it"
-    ),
+    Setting("RPC_TIMEOUT_SECONDS", 10, "how long an RPC caller waits; also the request's expiration in the broker"),
+    Setting("OUTBOX_RELAY_INTERVAL_SECONDS", 0.5, "how often the outbox relay looks for rows when nobody woke it"),
     Setting("OUTBOX_BATCH_SIZE", 500, "outbox rows published per batch (one round trip of confirms)"),
+    Setting("OUTBOX_RELAY_ENABLED", True, "false keeps events in the outbox (broker maintenance)"),
+    Setting("OUTBOX_RELAY_LINGER_SECONDS", 0.005, "after a commit, how long the relay waits for others to join"),
+    Setting("OUTBOX_CONFIRM_TIMEOUT_SECONDS", 10, "how long the relay waits for the broker's confirms"),
+    Setting("EVENT_RETRY_BACKOFF_SECONDS", 0.2, "first pause before an event handler's retry; doubles, 5 s at most"),
     Setting("DB_POOL_SIZE", 10, "database connections per service process"),
     Setting("LOG_LEVEL", "INFO", "level of the root logger (DEBUG, INFO, WARNING, ERROR)"),
 ]
@@ -74,3 +74,8 @@ def setting(config, key, default, cast=str):
     except (TypeError, ValueError) as error:
         name = getattr(cast, "__name__", str(cast))
         raise ValueError(f"configuration {key}={value!r} is not a valid {name}: {error}") from None
+
+
+def kit_setting(config, key, cast=str):
+    """One of the kit's own keys (``SETTINGS``), with its documented default."""
+    return setting(config, key, DEFAULTS[key], cast)

@@ -28,6 +28,7 @@ from contracts import topology as contract_topology
 from contracts.envelope import load_event
 from contracts.errors import ValidationFailed
 from servicekit import metrics, topology
+from servicekit.config import kit_setting
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ class ReliableEventHandler(EventHandler):
             self.container.service_name, self.source_service, self.event_type
         )
         self.queue = topology.consumer_queue(self.subscription)
-        self.backoff = float(self.container.config.get("EVENT_RETRY_BACKOFF_SECONDS", 0.2))
+        self.backoff = kit_setting(self.container.config, "EVENT_RETRY_BACKOFF_SECONDS", float)
         with Connection(self.container.config["AMQP_URI"], connect_timeout=5) as connection:
             topology.declare_all(connection, subscriptions=[self.subscription])
         Consumer.setup(self)  # skip EventHandler.setup: it would declare a classic queue of its own

@@ -1,4 +1,3 @@
-
 """The HTTP edge: the one table from error class to HTTP status, JSON bodies for every error, and
 the reading of JSON bodies, queries and Idempotency-Key headers.
 
@@ -135,8 +134,7 @@ def status_for(error):
 
 
 def json_response(payload, status=200, headers=None):
-    return Response(json.dumps(payload, ensure_ascii=False), status=status, headers=headers,
-                    mimetype=JSON_MIMETYPE)
+    return Response(json.dumps(payload, ensure_ascii=False), status=status, headers=headers, mimetype=JSON_MIMETYPE)
 
 
 def error_response(error, headers=None):
@@ -172,6 +170,7 @@ def log_if_unexpected(exc, call_id=None):
 
 
 # --- marshmallow messages as field errors with codes ------------------------------------------------
+
 
 def validation_failed(error):
     """A marshmallow ``ValidationError`` as ``ValidationFailed`` with per-field lists of coded errors."""

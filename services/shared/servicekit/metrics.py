@@ -28,12 +28,8 @@ from contracts.errors import PlatformError
 
 OK, REJECTED, ERROR = "ok", "rejected", "error"
 
-RPC_REQUESTS = Counter(
-    "rpc_requests_total", "RPC requests handled, by outcome.", ["service", "method", "outcome"]
-)
-RPC_DURATION = Histogram(
-    "rpc_request_duration_seconds", "Time to handle an RPC request.", ["service", "method"]
-)
+RPC_REQUESTS = Counter("rpc_requests_total", "RPC requests handled, by outcome.", ["service", "method", "outcome"])
+RPC_DURATION = Histogram("rpc_request_duration_seconds", "Time to handle an RPC request.", ["service", "method"])
 HTTP_REQUESTS = Counter(
     "http_requests_total",
     "HTTP requests handled, by URL rule, status and outcome.",

@@ -3,7 +3,6 @@ own version table (``<name>_alembic_version``), so services can share one Postgr
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.environment import EnvironmentContext  # noqa: F401  (documents what env.py gets)
 
 from servicekit import db
 

@@ -43,9 +43,7 @@ def check_broker(amqp_uri, timeout=PROBE_TIMEOUT_SECONDS):
             eventlet.Timeout(timeout + 0.5, ProbeTimeoutError),
             Connection(amqp_uri, connect_timeout=timeout) as conn,
         ):
-            conn.ensure_connection(
-                max_retries=1, interval_start=0, timeout=timeout, reraise_as_library_errors=False
-            )
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=timeout, reraise_as_library_errors=False)
         return "ok"
     except Exception as error:
         return type(error).__name__

@@ -29,6 +29,7 @@ from sqlalchemy import func, or_, select, update
 
 from contracts import topology as contract_topology
 from servicekit import db, metrics, topology
+from servicekit.config import kit_setting
 from servicekit.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -211,17 +212,17 @@ class OutboxRelay(DependencyProvider):
     def setup(self):
         config = self.container.config
         self.service = self.container.service_name
-        self.interval = float(config.get("OUTBOX_RELAY_INTERVAL_SECONDS", 0.5))
-        self.batch_size = int(config.get("OUTBOX_BATCH_SIZE", 500))
-        self.linger = float(config.get("OUTBOX_RELAY_LINGER_SECONDS", 0.005))
+        self.interval = kit_setting(config, "OUTBOX_RELAY_INTERVAL_SECONDS", float)
+        self.batch_size = kit_setting(config, "OUTBOX_BATCH_SIZE", int)
+        self.linger = kit_setting(config, "OUTBOX_RELAY_LINGER_SECONDS", float)
         self.amqp_uri = config["AMQP_URI"]
-        self.enabled = str(config.get("OUTBOX_RELAY_ENABLED", "true")).lower() not in ("false", "0", "no", "off")
+        self.enabled = kit_setting(config, "OUTBOX_RELAY_ENABLED", bool)
         self.uow = next(d for d in self.container.dependencies if isinstance(d, UnitOfWork))
         self.uow.on_events_committed(self.wake)
         self.publisher = BatchPublisher(
             self.amqp_uri,
             contract_topology.event_exchange(self.service),
-            float(config.get("OUTBOX_CONFIRM_TIMEOUT_SECONDS", 10)),
+            kit_setting(config, "OUTBOX_CONFIRM_TIMEOUT_SECONDS", float),
         )
         self._wakeup = Event()
         self._running = False

@@ -29,8 +29,7 @@ from nameko.rpc import Responder, RpcConsumer, RpcProxy, get_rpc_exchange
 from nameko.rpc import Rpc as NamekoRpc
 
 from contracts.errors import ServiceUnavailable
-
-DEFAULT_TIMEOUT_SECONDS = 10.0
+from servicekit.config import kit_setting
 
 
 class _Deadline(Exception):
@@ -79,7 +78,7 @@ class RpcClient(RpcProxy):
 
     def setup(self):
         if self.timeout is None:
-            self.timeout = float(self.container.config.get("RPC_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS))
+            self.timeout = kit_setting(self.container.config, "RPC_TIMEOUT_SECONDS", float)
         # The broker drops a request nobody consumed before the caller gave up (kombu takes seconds).
         self.options.setdefault("expiration", self.timeout)
         super().setup()

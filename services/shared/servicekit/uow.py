@@ -20,6 +20,7 @@ from sqlalchemy.orm import sessionmaker
 
 from contracts.errors import IdempotencyKeyReused
 from servicekit import db, metrics
+from servicekit.config import kit_setting
 
 
 class Work:
@@ -156,7 +157,7 @@ class UnitOfWork(DependencyProvider):
 
     def setup(self):
         config = self.container.config
-        self.engine = db.make_engine(config[self.url_key], int(config.get("DB_POOL_SIZE", 10)))
+        self.engine = db.make_engine(config[self.url_key], kit_setting(config, "DB_POOL_SIZE", int))
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
 
     def stop(self):

@@ -39,6 +39,10 @@ def test_the_kit_documents_each_of_its_keys_with_a_default_and_a_meaning():
         "RPC_TIMEOUT_SECONDS": 10,
         "OUTBOX_RELAY_INTERVAL_SECONDS": 0.5,
         "OUTBOX_BATCH_SIZE": 500,
+        "OUTBOX_RELAY_ENABLED": True,
+        "OUTBOX_RELAY_LINGER_SECONDS": 0.005,
+        "OUTBOX_CONFIRM_TIMEOUT_SECONDS": 10,
+        "EVENT_RETRY_BACKOFF_SECONDS": 0.2,
         "DB_POOL_SIZE": 10,
         "LOG_LEVEL": "INFO",
     }
