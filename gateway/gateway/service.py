@@ -15,6 +15,7 @@ from contracts.members import (
     MemberSearchSchema,
     OfficerSchema,
     RegisterMemberSchema,
+    RejoinMemberSchema,
     StatisticsQuerySchema,
     StatisticsSchema,
     TransferMemberSchema,
@@ -117,18 +118,21 @@ class GatewayService(ops.OpsEndpoints):
     def transfer_member(self, request, member_id):
         actor = self.auth.actor(request)
         payload = validated_body(request, TransferMemberSchema)
-        member = self.members.transfer_member(
-            actor, str(member_id), payload, idempotency_key=idempotency_key(request)
-        )
+        member = self.members.transfer_member(actor, str(member_id), payload, idempotency_key=idempotency_key(request))
         return 200, relay(MemberSchema, member)
 
     @api
     def leave_member(self, request, member_id):
         actor = self.auth.actor(request)
         payload = validated_body(request, LeaveMemberSchema)
-        member = self.members.leave_member(
-            actor, str(member_id), payload, idempotency_key=idempotency_key(request)
-        )
+        member = self.members.leave_member(actor, str(member_id), payload, idempotency_key=idempotency_key(request))
+        return 200, relay(MemberSchema, member)
+
+    @api
+    def rejoin_member(self, request, member_id):
+        actor = self.auth.actor(request)
+        payload = validated_body(request, RejoinMemberSchema)
+        member = self.members.rejoin_member(actor, str(member_id), payload, idempotency_key=idempotency_key(request))
         return 200, relay(MemberSchema, member)
 
     # --- officers -----------------------------------------------------------------------------------

@@ -116,3 +116,13 @@ def test_a_viewer_reads_members_but_cannot_change_them(api, officer):
     assert documented(viewer.get(f"/members/{member_id}"), "get_member").status_code == 200
     response = documented(viewer.patch(f"/members/{member_id}", json={"full_name": "X"}), "update_member")
     assert (response.status_code, response.json()["code"]) == (403, "permission_denied")
+
+
+def test_a_member_who_left_rejoins_over_http(officer):
+    member_id = register(officer).json()["id"]
+    documented(officer.post(f"/members/{member_id}/leave", json={}), "leave_member")
+    body = {"unit_code": "00070", "consent": {"given": True, "channel": "ONLINE_FORM"}}
+    rejoined = documented(officer.post(f"/members/{member_id}/rejoin", json=body), "rejoin_member")
+    again = documented(officer.post(f"/members/{member_id}/rejoin", json=body), "rejoin_member")
+    assert (rejoined.status_code, rejoined.json()["status"]) == (200, "ACTIVE")
+    assert (again.status_code, again.json()["code"]) == (409, "transition_rejected")

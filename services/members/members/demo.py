@@ -205,9 +205,7 @@ class _Factory:
 
     def _birth_date(self):
         """Adults from 18 to 85 years old on ``today``."""
-        return self._day_between(
-            _years_before(self.today, 86) + timedelta(days=1), _years_before(self.today, 18)
-        )
+        return self._day_between(_years_before(self.today, 86) + timedelta(days=1), _years_before(self.today, 18))
 
     def _join_date(self, birth_date):
         """A day in the last five years, once the person was 18."""
@@ -218,9 +216,7 @@ class _Factory:
 
     def _cccd(self, gender, birth_year):
         while True:
-            province = (
-                "001" if self.rng.random() < _HANOI_BIRTHS else self.rng.choice(list(CCCD_BIRTH_PROVINCES))
-            )
+            province = "001" if self.rng.random() < _HANOI_BIRTHS else self.rng.choice(list(CCCD_BIRTH_PROVINCES))
             digit = cccd_century_digit(gender, birth_year)
             cccd = f"{province}{digit}{birth_year % 100:02d}{self.rng.randrange(10**6):06d}"
             if cccd not in self.cccds:

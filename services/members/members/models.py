@@ -54,6 +54,7 @@ class Member(Base):
     status: Mapped[str] = mapped_column(String(12), default="ACTIVE")
     join_date: Mapped[date] = mapped_column(Date)
     left_on: Mapped[date | None] = mapped_column(Date)
+    left_reason: Mapped[str | None] = mapped_column(String(20))  # VOLUNTARY, DECEASED, EXCLUDED, OTHER
     card_number: Mapped[str] = mapped_column(String(30), unique=True)
     consent_given_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -87,7 +88,7 @@ class Membership(Base):
     unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
     unit_path: Mapped[str] = mapped_column(String(200))
     started_on: Mapped[date] = mapped_column(Date)
-    start_reason: Mapped[str] = mapped_column(String(20))  # JOINED, TRANSFERRED_IN
+    start_reason: Mapped[str] = mapped_column(String(20))  # JOINED, TRANSFERRED_IN, REJOINED
     ended_on: Mapped[date | None] = mapped_column(Date)
     end_reason: Mapped[str | None] = mapped_column(String(20))  # TRANSFERRED, LEFT
 

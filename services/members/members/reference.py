@@ -42,9 +42,7 @@ def central_unit():
 @cache
 def province_units():
     provinces = sorted(Province.iter_all(), key=lambda p: int(p.code))
-    return tuple(
-        UnitSeed(_province_code(p.code), _province_name(p), Level.PROVINCE, CENTRAL_CODE) for p in provinces
-    )
+    return tuple(UnitSeed(_province_code(p.code), _province_name(p), Level.PROVINCE, CENTRAL_CODE) for p in provinces)
 
 
 def commune_units(province_code=None):
@@ -58,9 +56,7 @@ def commune_units(province_code=None):
 @cache
 def _all_communes():
     wards = sorted(Ward.iter_all(), key=lambda w: int(w.code))
-    return tuple(
-        UnitSeed(f"{int(w.code):05d}", w.name, Level.COMMUNE, _province_code(w.province_code)) for w in wards
-    )
+    return tuple(UnitSeed(f"{int(w.code):05d}", w.name, Level.COMMUNE, _province_code(w.province_code)) for w in wards)
 
 
 def _province_code(value):

@@ -133,12 +133,17 @@ def members_in_subtree_on(session, scope_path, day):
 
 
 def membership_events_in_period(session, scope_path, date_from, date_to):
-    """(joined, left) in the subtree in the period: new members and members who left the association."""
+    """(joined, left) in the subtree in the period: members who joined (or rejoined) the association and
+    members who left it; transfers are neither."""
     in_scope = _in_subtree(Membership.unit_path, scope_path)
     joined = session.execute(
         select(func.count())
         .select_from(Membership)
-        .where(in_scope, Membership.start_reason == "JOINED", Membership.started_on.between(date_from, date_to))
+        .where(
+            in_scope,
+            Membership.start_reason.in_(("JOINED", "REJOINED")),
+            Membership.started_on.between(date_from, date_to),
+        )
     ).scalar_one()
     left = session.execute(
         select(func.count())

@@ -11,6 +11,7 @@ from contracts.members import (
     LoginSchema,
     MemberSearchSchema,
     RegisterMemberSchema,
+    RejoinMemberSchema,
     StatisticsQuerySchema,
     TransferMemberSchema,
     UnitListQuerySchema,
@@ -103,6 +104,11 @@ class MembersService(ops.OpsEndpoints):
     def leave_member(self, actor, member_id, payload, idempotency_key=None):
         command = load(LeaveMemberSchema(), payload)
         return members.leave_member(self.uow, _actor(actor), _uuid(member_id), command, idempotency_key)
+
+    @expected
+    def rejoin_member(self, actor, member_id, payload, idempotency_key=None):
+        command = load(RejoinMemberSchema(), payload)
+        return members.rejoin_member(self.uow, _actor(actor), _uuid(member_id), command, idempotency_key)
 
 
 def _uuid(value):

@@ -21,8 +21,12 @@ def member_payload(unit_code="00070", **overrides):
     """A valid registration body; ``overrides`` replace fields (the CCCD follows gender and birth year)."""
     payload = {
         "cccd": new_cccd(overrides.get("gender", "MALE"), overrides.get("birth_year", 1990)),
-        "full_name": "Nguyễn Văn An", "gender": "MALE", "birth_year": 1990, "phone": "0912 345 678",
-        "unit_code": unit_code, "consent": {"given": True, "channel": "PAPER_FORM"},
+        "full_name": "Nguyễn Văn An",
+        "gender": "MALE",
+        "birth_year": 1990,
+        "phone": "0912 345 678",
+        "unit_code": unit_code,
+        "consent": {"given": True, "channel": "PAPER_FORM"},
     }
     payload.update(overrides)
     return payload

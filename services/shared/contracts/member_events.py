@@ -50,6 +50,13 @@ class MemberLeftV1(_MemberPayload):
     reason_code = fields.String(load_default=None, allow_none=True)
 
 
+@event_schema("member_rejoined", 1)
+class MemberRejoinedV1(_MemberPayload):
+    """A member who had left joined again, in ``unit_code``."""
+
+    join_date = fields.Date(required=True)
+
+
 @event_schema("unit_created", 1)
 class UnitCreatedV1(_Payload):
     unit_code = fields.String(required=True)

@@ -167,6 +167,14 @@ class LeaveMemberSchema(Strict):
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
 
+class RejoinMemberSchema(Strict):
+    """A member who left joins again: a new membership in a unit, with a new consent."""
+
+    unit_code = fields.String(required=True)
+    join_date = fields.Date(load_default=None, allow_none=True)
+    consent = fields.Nested(ConsentSchema, required=True)
+
+
 class MembershipSchema(Lenient):
     unit_code = fields.String(required=True)
     unit_name = fields.String(allow_none=True)
@@ -190,6 +198,7 @@ class MemberSchema(Lenient):
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     join_date = fields.Date(required=True)
     left_on = fields.Date(allow_none=True)
+    left_reason = fields.String(allow_none=True)
     consent_given_at = fields.AwareDateTime(allow_none=True)
     version = fields.Integer(required=True)
     created_at = fields.AwareDateTime(required=True)

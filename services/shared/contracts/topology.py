@@ -40,11 +40,13 @@ SUBSCRIPTIONS = (
     Subscription("evaluations", "members", "member_registered"),
     Subscription("evaluations", "members", "member_transferred"),
     Subscription("evaluations", "members", "member_left"),
+    Subscription("evaluations", "members", "member_rejoined"),
     # notifications: welcome messages and webhooks for provincial systems
     Subscription("notifications", "members", "member_registered"),
     Subscription("notifications", "members", "member_updated"),
     Subscription("notifications", "members", "member_transferred"),
     Subscription("notifications", "members", "member_left"),
+    Subscription("notifications", "members", "member_rejoined"),
     Subscription("notifications", "members", "unit_created"),
 )
 

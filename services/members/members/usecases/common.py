@@ -108,6 +108,7 @@ def member_view(member, unit_name=None, history=None, consent_given_at=None):
         "status": member.status,
         "join_date": member.join_date,
         "left_on": member.left_on,
+        "left_reason": member.left_reason,
         "consent_given_at": consent_given_at or member.consent_given_at,
         "version": member.version,
         "created_at": member.created_at,

@@ -126,22 +126,23 @@ def _new_member(actor, fields, consent, unit, join_date, card):
         created_at=now,
         updated_at=now,
     )
+    return member, _opening(actor, member.id, consent, unit, join_date, member.consent_given_at, "JOINED")
+
+
+def _opening(actor, member_id, consent, unit, on, given_at, reason):
+    """The membership a member opens in ``unit`` on ``on``, and the consent record that goes with it."""
     membership = Membership(
-        member_id=member.id,
-        unit_code=unit.code,
-        unit_path=unit.path,
-        started_on=join_date,
-        start_reason="JOINED",
+        member_id=member_id, unit_code=unit.code, unit_path=unit.path, started_on=on, start_reason=reason
     )
     record = Consent(
-        member_id=member.id,
+        member_id=member_id,
         channel=consent["channel"],
-        given_at=member.consent_given_at,
+        given_at=given_at,
         recorded_by=actor["username"],
         guardian_name=consent.get("guardian_name"),
         guardian_relation=consent.get("guardian_relation"),
     )
-    return member, (membership, record)
+    return membership, record
 
 
 def _checked_fields(command, today, extra_problems=()):
@@ -376,9 +377,48 @@ def leave_member(uow, actor, member_id, command, idempotency_key=None):
             raise TransitionRejected("This member has already left.", {}, "Hội viên này đã rời hội.")
         on = common.not_in_future(command.get("left_on"), "left_on")
         _close_membership(uow.session, member, on, "LEFT")
-        member.status, member.left_on = domain.MemberStatus.LEFT, on
+        member.status, member.left_on, member.left_reason = domain.MemberStatus.LEFT, on, command.get("reason_code")
         _bump(uow, member, "member_left", left_on=on, reason_code=command.get("reason_code"))
         result = common.member_view(member, repository.get_unit(uow.session, member.unit_code).name)
+        if idempotency_key:
+            uow.remember(result)
+        uow.commit()
+    return result
+
+
+def rejoin_member(uow, actor, member_id, command, idempotency_key=None):
+    """A member who left joins again: a new membership and a new consent record; the old ones stay."""
+    with uow:
+        if idempotency_key:
+            replay = uow.idempotent(f"rejoin_member:{member_id}", actor["officer_id"], idempotency_key, command)
+            if replay is not None:
+                return replay
+        common.require_write(actor)
+        session, today = uow.session, common.today()
+        member = _member_in_scope(session, actor, member_id)
+        if not domain.can_rejoin(member.status, member.left_reason):
+            raise TransitionRejected(
+                "Only a member who left (and is alive) can rejoin.",
+                {},
+                "Chỉ hội viên đã rời hội mới có thể vào lại hội.",
+            )
+        unit = common.unit_in_scope(session, command["unit_code"], common.scope_path(session, actor))
+        common.unit_accepting_members(session, unit.code, "unit_code", today, unit)
+        on = common.not_in_future(command.get("join_date"), "join_date")
+        if on < member.left_on:
+            raise TransitionRejected(
+                "A member cannot rejoin before the day they left.", {}, "Ngày vào lại không thể trước ngày rời hội."
+            )
+        consent = command["consent"]
+        problems = _consent_problems(consent, member.birth_date or member.birth_year, today)
+        if problems:
+            raise ValidationFailed.from_fields(domain.problems_by_field(problems))
+        member.consent_given_at = consent.get("given_at") or common.now()
+        session.add_all(_opening(actor, member.id, consent, unit, on, member.consent_given_at, "REJOINED"))
+        member.status, member.left_on, member.left_reason = domain.MemberStatus.ACTIVE, None, None
+        member.unit_code, member.unit_path, member.join_date = unit.code, unit.path, on
+        _bump(uow, member, "member_rejoined", join_date=on)
+        result = common.member_view(member, unit.name)
         if idempotency_key:
             uow.remember(result)
         uow.commit()
