@@ -520,6 +520,11 @@ def run(args: argparse.Namespace, children: list[Child]) -> None:
         (LOG_DIR / f"{process.name}.log").write_text("", encoding="utf-8")
 
     common = base_env(services, gateway)
+    if args.reset:
+        # Events about the deleted data would otherwise wait in the consumers' queues for services to come.
+        say("--reset: emptying the platform's queues on the broker")
+        purge = [sys.executable, "-m", "servicekit.topology", "purge"]
+        run_command("purge queues", purge, env_for(services[0], common), LOG_DIR / "reset.log", children)
     for service in services:
         prepare(service, common, load_demo=not args.no_demo, children=children)
 
@@ -532,7 +537,11 @@ def run(args: argparse.Namespace, children: list[Child]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--no-demo", action="store_true", help="do not load the demo data")
-    parser.add_argument("--reset", action="store_true", help="delete var/data (every local database) first")
+    parser.add_argument(
+        "--reset",
+        action="store_true",
+        help="delete var/data (every local database) and empty the platform's queues first",
+    )
     parser.add_argument(
         "--timeout",
         type=float,

@@ -4,6 +4,7 @@ Every service declares all of it when it starts (declaring is idempotent when th
 no event is ever published before its consumers' queues exist.
 """
 
+from amqp.exceptions import NotFound
 from kombu import Exchange, Queue
 
 from contracts import topology
@@ -50,3 +51,42 @@ def declare_all(connection, sources=(), subscriptions=topology.SUBSCRIPTIONS):
             declare_subscription(channel, subscription)
     finally:
         channel.close()
+
+
+def purge_all(connection, subscriptions=topology.SUBSCRIPTIONS):
+    """Empty every consumer queue and dead-letter queue of ``subscriptions`` that exists; returns how many
+    messages were dropped. For development resets only: it throws events away."""
+    dropped = 0
+    for subscription in subscriptions:
+        for queue in (subscription.queue, subscription.dead_letter_queue):
+            channel = connection.channel()
+            try:
+                dropped += channel.queue_purge(queue) or 0
+            except NotFound:  # a queue never declared has nothing to purge (and the error closed the channel)
+                pass
+            finally:
+                if channel.is_open:
+                    channel.close()
+    return dropped
+
+
+def main(argv=None):
+    """``python -m servicekit.topology declare|purge`` against ``AMQP_URI`` (``make run --reset`` purges)."""
+    import argparse
+    import os
+
+    from kombu import Connection
+
+    parser = argparse.ArgumentParser(prog="python -m servicekit.topology")
+    parser.add_argument("command", choices=["declare", "purge"])
+    args = parser.parse_args(argv)
+    with Connection(os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672//"), connect_timeout=5) as conn:
+        if args.command == "declare":
+            declare_all(conn, sources=sorted({s.source for s in topology.SUBSCRIPTIONS}))
+            print(f"declared {len(topology.SUBSCRIPTIONS)} subscriptions")
+        else:
+            print(f"purged {purge_all(conn)} message(s) from the platform's queues")
+
+
+if __name__ == "__main__":
+    main()

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from contracts.envelope import make_event
 from contracts.topology import MAX_DELIVERIES, Subscription
-from servicekit import db, deadletters
+from servicekit import db, deadletters, topology
 from servicekit.events import event_handler
 from servicekit.testing import kit_only_metadata, publish_raw, queue_messages, start_container, wait_for
 from servicekit.uow import UnitOfWork
@@ -120,3 +120,15 @@ def test_a_dead_letter_replayed_after_the_fix_is_handled_once(amqp_uri, probe):
         assert deadletters.replay(connection, dlq) == 1
     wait_for(lambda: consumer.handled() == 1, message="replayed event handled")
     assert deadletters.counts_of(amqp_uri, dlq) == 0
+
+
+def test_purging_the_platform_queues_empties_consumer_and_dead_letter_queues(amqp_uri):
+    subscription = Subscription(f"purged{uuid.uuid4().hex[:6]}", "members", "member_registered")
+    never_declared = Subscription(f"absent{uuid.uuid4().hex[:6]}", "members", "member_left")
+    with Connection(amqp_uri) as connection:
+        topology.declare_all(connection, sources=["members"], subscriptions=[subscription])
+    publish_raw(amqp_uri, "members.events", "member_registered", registered().to_message())
+    wait_for(lambda: deadletters.counts_of(amqp_uri, subscription.queue) == 1, message="event queued")
+    with Connection(amqp_uri) as connection:
+        assert topology.purge_all(connection, [subscription, never_declared]) == 1
+    assert deadletters.counts_of(amqp_uri, subscription.queue) == 0
