@@ -8,6 +8,7 @@ the invariants compare it with the ledger after every step.
 from collections import Counter
 from dataclasses import dataclass
 
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -15,14 +16,20 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from funds.domain import (
     AccountKey,
     AccountKind,
+    ApproverIsProposer,
+    DisbursementRejected,
+    DisbursementStatus,
     InsufficientFunds,
     Ledger,
     ReversalRejected,
     TransferIdReused,
+    approve,
     balance,
     disbursement_payment,
     donation,
     fund_transfer,
+    pay,
+    reject,
     reversal,
 )
 
@@ -33,6 +40,17 @@ KINDS = ("HOC_BONG", "KHEN_THUONG", "HO_TRO")
 funds = st.sampled_from(FUNDS)
 purposes = st.sampled_from(PURPOSES)
 amounts = st.integers(min_value=1, max_value=1_000)
+officers = st.sampled_from(("officer-a", "officer-b", "officer-c"))
+
+
+@dataclass
+class Disbursement:
+    proposer: str
+    fund: str
+    purpose: str
+    kind: str
+    amount: int
+    status: DisbursementStatus = DisbursementStatus.PROPOSED
 
 
 @dataclass(frozen=True)
@@ -51,6 +69,7 @@ class LedgerModel(RuleBasedStateMachine):
         self.reversed = set()
         self.refused = []  # Sent, never applied: retried later, or named by a reversal
         self.next_id = 0
+        self.disbursements = {}  # id -> Disbursement; its payment transfer has the same id
 
     def fresh_id(self):
         self.next_id += 1
@@ -74,7 +93,7 @@ class LedgerModel(RuleBasedStateMachine):
             return InsufficientFunds
         return "created"
 
-    def send(self, sent):
+    def send(self, sent, retried_later=True):
         expected = self.expected(sent)
         try:
             outcome = self.ledger.apply(sent.transfer)
@@ -87,23 +106,81 @@ class LedgerModel(RuleBasedStateMachine):
                 self.cash[key] += delta
             if sent.transfer.reverses is not None:
                 self.reversed.add(sent.transfer.reverses)
-        elif outcome != "exists":
+        elif outcome != "exists" and retried_later:
             self.refused.append(sent)
 
     @rule(fund=funds, purpose=purposes, amount=amounts)
     def donate(self, fund, purpose, amount):
         self.send(Sent(donation(self.fresh_id(), fund, amount, purpose), {(fund, purpose): amount}))
 
-    @rule(fund=funds, purpose=purposes, kind=st.sampled_from(KINDS), amount=amounts)
-    def pay(self, fund, purpose, kind, amount):
+    def draw_payment_source(self, data):
+        """Mostly money that exists, and an amount up to one đồng more than it: the overdraft boundary."""
+        funded = sorted(key for key, held in self.cash.items() if held > 0)
+        any_key = st.sampled_from(sorted(self.cash))
+        fund, purpose = data.draw(st.sampled_from(funded) | any_key if funded else any_key)
+        amount = data.draw(st.integers(min_value=1, max_value=self.cash[(fund, purpose)] + 1) | amounts)
+        return fund, purpose, amount
+
+    @rule(data=st.data(), kind=st.sampled_from(KINDS))
+    def pay(self, data, kind):
+        fund, purpose, amount = self.draw_payment_source(data)
         transfer = disbursement_payment(self.fresh_id(), fund, amount, kind, purpose)
         self.send(Sent(transfer, {(fund, purpose): -amount}))
 
-    @rule(pair=st.permutations(FUNDS), purpose=purposes, amount=amounts)
-    def transfer_between_funds(self, pair, purpose, amount):
-        source, target = pair[:2]
+    @rule(data=st.data())
+    def transfer_between_funds(self, data):
+        source, purpose, amount = self.draw_payment_source(data)
+        target = data.draw(st.sampled_from([fund for fund in FUNDS if fund != source]))
         transfer = fund_transfer(self.fresh_id(), source, target, amount, purpose)
         self.send(Sent(transfer, {(source, purpose): -amount, (target, purpose): amount}))
+
+    # --- the disbursement workflow: proposed, approved by another officer, then paid by a transfer ---
+
+    @rule(data=st.data(), kind=st.sampled_from(KINDS), proposer=officers)
+    def propose_disbursement(self, data, kind, proposer):
+        fund, purpose, amount = self.draw_payment_source(data)
+        self.disbursements[f"d{self.fresh_id()}"] = Disbursement(proposer, fund, purpose, kind, amount)
+
+    @precondition(lambda self: self.disbursements)
+    @rule(data=st.data(), approver=officers)
+    def approve_disbursement(self, data, approver):
+        proposal = data.draw(st.sampled_from(sorted(self.disbursements.items())))[1]
+        if proposal.status != DisbursementStatus.PROPOSED:
+            expected = DisbursementRejected
+        else:
+            expected = ApproverIsProposer if approver == proposal.proposer else DisbursementStatus.APPROVED
+        try:
+            outcome = approve(proposal.status, proposal.proposer, approver)
+        except (DisbursementRejected, ApproverIsProposer) as error:
+            outcome = type(error)
+        assert outcome == expected
+        if outcome == DisbursementStatus.APPROVED:
+            proposal.status = outcome
+
+    @precondition(lambda self: self.disbursements)
+    @rule(data=st.data())
+    def reject_disbursement(self, data):
+        proposal = data.draw(st.sampled_from(sorted(self.disbursements.items())))[1]
+        if proposal.status in (DisbursementStatus.PROPOSED, DisbursementStatus.APPROVED):
+            proposal.status = reject(proposal.status)
+        else:
+            with pytest.raises(DisbursementRejected):
+                reject(proposal.status)
+
+    @precondition(lambda self: self.disbursements)
+    @rule(data=st.data())
+    def pay_disbursement(self, data):
+        disbursement_id, proposal = data.draw(st.sampled_from(sorted(self.disbursements.items())))
+        if proposal.status != DisbursementStatus.APPROVED:
+            with pytest.raises(DisbursementRejected):
+                pay(proposal.status)
+            return
+        status = pay(proposal.status)  # the service writes the status and the transfer in one transaction
+        payment = disbursement_payment(disbursement_id, proposal.fund, proposal.amount, proposal.kind, proposal.purpose)
+        # Only through this rule: paying an approved disbursement again retries its payment.
+        self.send(Sent(payment, {(proposal.fund, proposal.purpose): -proposal.amount}), retried_later=False)
+        if disbursement_id in self.applied:
+            proposal.status = status
 
     @precondition(lambda self: self.applied)
     @rule(data=st.data())
@@ -149,6 +226,12 @@ class LedgerModel(RuleBasedStateMachine):
         assert set(ids) == set(self.applied)
 
     @invariant()
+    def a_disbursement_is_paid_exactly_when_its_payment_was_applied(self):
+        for disbursement_id, proposal in self.disbursements.items():
+            applied = self.ledger.transfer(disbursement_id) is not None
+            assert applied == (proposal.status == DisbursementStatus.PAID), (disbursement_id, proposal)
+
+    @invariant()
     def every_cash_balance_equals_the_models(self):
         for (fund, purpose), expected in self.cash.items():
             assert self.ledger.balance_of(AccountKey(fund, AccountKind.CASH, purpose)) == expected
@@ -167,5 +250,5 @@ class LedgerModel(RuleBasedStateMachine):
         assert held == flows
 
 
-LedgerModel.TestCase.settings = settings(max_examples=100, stateful_step_count=30, deadline=None)
+LedgerModel.TestCase.settings = settings(max_examples=80, stateful_step_count=30, deadline=None)
 test_the_ledger_agrees_with_its_model = LedgerModel.TestCase
