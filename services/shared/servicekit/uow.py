@@ -104,11 +104,14 @@ class Work:
 
     def idempotent(self, operation, principal, key, request):
         """Claim ``key`` for this request. Returns the stored response of the first identical request,
-        or None when this is the first: then call ``remember(response)`` before ``commit()``.
+        or None when this is the first: then call ``remember(response)`` before ``commit()``. Without a key
+        (the client sent none) nothing is claimed, None is returned and ``remember`` does nothing.
 
         The key row is inserted first, so a concurrent retry on PostgreSQL waits for this transaction
         and then replays its result instead of running twice.
         """
+        if not key:
+            return None
         request_hash = _hash(operation, request)
         statement = _insert_ignoring_duplicates(self.session, self._keys).values(
             principal=principal,
@@ -130,6 +133,8 @@ class Work:
         return json.loads(stored.response)
 
     def remember(self, response):
+        if self._idempotency is None:
+            return
         principal, key = self._idempotency
         self.session.execute(
             update(self._keys)

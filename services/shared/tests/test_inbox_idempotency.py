@@ -66,3 +66,8 @@ def test_a_failed_command_does_not_keep_its_key(new_work):
     with new_work() as work:
         work.idempotent("register_member", "officer-1", "key-1", {"a": 1})  # then the command failed
     assert run_command(new_work, "officer-1", "key-1", {"a": 1}, {"id": "retried"}) == {"id": "retried"}
+
+
+def test_a_command_without_a_key_claims_nothing_and_runs_every_time(new_work):
+    assert run_command(new_work, "officer-1", None, {"a": 1}, {"id": "first"}) == {"id": "first"}
+    assert run_command(new_work, "officer-1", None, {"a": 1}, {"id": "second"}) == {"id": "second"}

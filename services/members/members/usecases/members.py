@@ -15,14 +15,12 @@ SOURCE = "members"
 
 def register_member(uow, actor, command, idempotency_key=None):
     with uow:
-        if idempotency_key:
-            replay = uow.idempotent("register_member", actor["officer_id"], idempotency_key, command)
-            if replay is not None:
-                return replay
+        replay = uow.idempotent("register_member", actor["officer_id"], idempotency_key, command)
+        if replay is not None:
+            return replay
         [member], units = _register(uow, actor, [command])
         result = common.member_view(member, units[member.unit_code].name)
-        if idempotency_key:
-            uow.remember(result)
+        uow.remember(result)
         _commit_unless_duplicate(uow)
     return result
 
@@ -311,10 +309,9 @@ def _bump(uow, member, event_type, **payload):
 
 def transfer_member(uow, actor, member_id, command, idempotency_key=None):
     with uow:
-        if idempotency_key:
-            replay = uow.idempotent(f"transfer_member:{member_id}", actor["officer_id"], idempotency_key, command)
-            if replay is not None:
-                return replay
+        replay = uow.idempotent(f"transfer_member:{member_id}", actor["officer_id"], idempotency_key, command)
+        if replay is not None:
+            return replay
         common.require_write(actor)
         member = _member_in_scope(uow.session, actor, member_id)
         on = common.not_in_future(command.get("transferred_on"), "transferred_on")
@@ -334,8 +331,7 @@ def transfer_member(uow, actor, member_id, command, idempotency_key=None):
         member.unit_code, member.unit_path = target.code, target.path
         _bump(uow, member, "member_transferred", from_unit_code=old_code, from_unit_path=old_path, transferred_on=on)
         result = common.member_view(member, target.name)
-        if idempotency_key:
-            uow.remember(result)
+        uow.remember(result)
         uow.commit()
     return result
 
@@ -367,10 +363,9 @@ def _close_membership(session, member, on, reason):
 
 def leave_member(uow, actor, member_id, command, idempotency_key=None):
     with uow:
-        if idempotency_key:
-            replay = uow.idempotent(f"leave_member:{member_id}", actor["officer_id"], idempotency_key, command)
-            if replay is not None:
-                return replay
+        replay = uow.idempotent(f"leave_member:{member_id}", actor["officer_id"], idempotency_key, command)
+        if replay is not None:
+            return replay
         common.require_write(actor)
         member = _member_in_scope(uow.session, actor, member_id)
         if member.status != domain.MemberStatus.ACTIVE:
@@ -380,8 +375,7 @@ def leave_member(uow, actor, member_id, command, idempotency_key=None):
         member.status, member.left_on, member.left_reason = domain.MemberStatus.LEFT, on, command.get("reason_code")
         _bump(uow, member, "member_left", left_on=on, reason_code=command.get("reason_code"))
         result = common.member_view(member, repository.get_unit(uow.session, member.unit_code).name)
-        if idempotency_key:
-            uow.remember(result)
+        uow.remember(result)
         uow.commit()
     return result
 
@@ -389,10 +383,9 @@ def leave_member(uow, actor, member_id, command, idempotency_key=None):
 def rejoin_member(uow, actor, member_id, command, idempotency_key=None):
     """A member who left joins again: a new membership and a new consent record; the old ones stay."""
     with uow:
-        if idempotency_key:
-            replay = uow.idempotent(f"rejoin_member:{member_id}", actor["officer_id"], idempotency_key, command)
-            if replay is not None:
-                return replay
+        replay = uow.idempotent(f"rejoin_member:{member_id}", actor["officer_id"], idempotency_key, command)
+        if replay is not None:
+            return replay
         common.require_write(actor)
         session, today = uow.session, common.today()
         member = _member_in_scope(session, actor, member_id)
@@ -419,7 +412,6 @@ def rejoin_member(uow, actor, member_id, command, idempotency_key=None):
         member.unit_code, member.unit_path, member.join_date = unit.code, unit.path, on
         _bump(uow, member, "member_rejoined", join_date=on)
         result = common.member_view(member, unit.name)
-        if idempotency_key:
-            uow.remember(result)
+        uow.remember(result)
         uow.commit()
     return result

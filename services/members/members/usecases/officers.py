@@ -21,12 +21,11 @@ def authenticate_officer(uow, username, password):
 
 def create_officer(uow, actor, command, idempotency_key=None):
     with uow:
-        if idempotency_key:
-            # The password stays out of the stored request hash (an unsalted digest of it would be a weak hash).
-            request = {k: v for k, v in command.items() if k != "password"}
-            replay = uow.idempotent("create_officer", actor["officer_id"], idempotency_key, request)
-            if replay is not None:
-                return replay
+        # The password stays out of the stored request hash (an unsalted digest of it would be a weak hash).
+        request = {k: v for k, v in command.items() if k != "password"}
+        replay = uow.idempotent("create_officer", actor["officer_id"], idempotency_key, request)
+        if replay is not None:
+            return replay
         if not domain.can_manage_officers(actor["role"]):
             raise PermissionDenied()
         scope = common.scope_path(uow.session, actor)
@@ -45,8 +44,7 @@ def create_officer(uow, actor, command, idempotency_key=None):
         try:  # PostgreSQL checks the unique username at the INSERT: a concurrent creation fails here
             uow.session.flush()
             result = common.officer_view(officer)
-            if idempotency_key:
-                uow.remember(result)
+            uow.remember(result)
             uow.commit()
         except IntegrityError:
             raise OfficerAlreadyExists() from None

@@ -40,10 +40,9 @@ def list_units(uow, actor, query):
 def create_unit(uow, actor, command, idempotency_key=None):
     """A grassroots unit under a commune, with a code the platform issues (``<commune>-G<seq>``)."""
     with uow:
-        if idempotency_key:
-            replay = uow.idempotent("create_unit", actor["officer_id"], idempotency_key, command)
-            if replay is not None:
-                return replay
+        replay = uow.idempotent("create_unit", actor["officer_id"], idempotency_key, command)
+        if replay is not None:
+            return replay
         if not domain.can_manage_officers(actor["role"]):
             raise PermissionDenied()
         scope = common.scope_path(uow.session, actor)
@@ -78,8 +77,7 @@ def create_unit(uow, actor, command, idempotency_key=None):
             )
         )
         result = common.unit_view(unit)
-        if idempotency_key:
-            uow.remember(result)
+        uow.remember(result)
         uow.commit()
     return result
 
