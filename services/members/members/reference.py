@@ -1,20 +1,20 @@
 """The official units since the 1 July 2025 reform, as seeds for the unit table.
 
 34 provinces (2-digit codes, Decision 19/2025/QĐ-TTg) and 3,321 communes (xã, phường, đặc khu; 5-digit
-codes) come from the ``vietnam_provinces`` package; the tree is rooted at the central association.
-Lists are built on first use, not at import, and kept: they are immutable reference data.
+codes) come from the ``vietnam_provinces`` package through ``servicekit.orgunits``, which the other
+services' projections of the tree are seeded from too; the tree is rooted at the central association.
 """
 
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from vietnam_provinces import Province, VietNamDivisionType, Ward
-
 from members.domain import CENTRAL_CODE, GrassrootsKind, Level
+from servicekit import orgunits
 
-REFORM_DATE = date(2025, 7, 1)
-CENTRAL_NAME = "Trung ương Hội Khuyến học Việt Nam"
+REFORM_DATE = orgunits.REFORM_DATE
+CENTRAL_NAME = orgunits.CENTRAL_NAME
+assert CENTRAL_CODE == orgunits.CENTRAL_CODE
 
 
 @dataclass(frozen=True)
@@ -41,31 +41,21 @@ def central_unit():
 
 @cache
 def province_units():
-    provinces = sorted(Province.iter_all(), key=lambda p: int(p.code))
-    return tuple(UnitSeed(_province_code(p.code), _province_name(p), Level.PROVINCE, CENTRAL_CODE) for p in provinces)
+    return tuple(_seed(unit) for unit in orgunits.official_provinces())
 
 
 def commune_units(province_code=None):
     """All communes, or those of one province (``"01"`` or ``1``), ordered by code."""
     if province_code is None:
         return _all_communes()
-    parent = _province_code(province_code)
+    parent = orgunits.province_code(province_code)
     return tuple(unit for unit in _all_communes() if unit.parent_code == parent)
 
 
 @cache
 def _all_communes():
-    wards = sorted(Ward.iter_all(), key=lambda w: int(w.code))
-    return tuple(UnitSeed(f"{int(w.code):05d}", w.name, Level.COMMUNE, _province_code(w.province_code)) for w in wards)
+    return tuple(_seed(unit) for unit in orgunits.official_communes())
 
 
-def _province_code(value):
-    return f"{int(value):02d}"
-
-
-def _province_name(province):
-    # The package names cities "Thành phố Hà Nội" but provinces only "Cao Bằng"; the administrative name
-    # of a province is "Tỉnh Cao Bằng".
-    if province.division_type == VietNamDivisionType.TINH and not province.name.startswith("Tỉnh "):
-        return f"Tỉnh {province.name}"
-    return province.name
+def _seed(unit):
+    return UnitSeed(unit.code, unit.name, Level(unit.level), unit.parent_code)
