@@ -49,12 +49,11 @@ class Service:
 
 
 # Services in start order. A service whose folder has no config.yml yet is skipped with a note.
-# Append the others as they arrive:
-#   Service("funds", "services/funds", web_port=8002),
-#   Service("evaluations", "services/evaluations", web_port=8003),
-#   Service("notifications", "services/notifications", web_port=8004),
 SERVICES = [
     Service("members", "services/members", web_port=8001, demo=True),
+    Service("funds", "services/funds", web_port=8002, demo=True),
+    Service("evaluations", "services/evaluations", web_port=8003, demo=True),
+    Service("notifications", "services/notifications", web_port=8004),
 ]
 GATEWAY = Service("gateway", "gateway", web_port=8000)
 SHARED_FOLDER = "services/shared"
@@ -69,6 +68,7 @@ DEMO_LOGINS = [  # (username, level, unit, access): what `members.manage load-de
     ("demo.commune", "commune", "00070 Phường Hoàn Kiếm", "OFFICER: members"),
     ("demo.grassroots", "grassroots", "00070-G0001 (under 00070)", "OFFICER: members"),
     ("demo.viewer", "commune", "00070 Phường Hoàn Kiếm", "VIEWER: read only"),
+    ("demo.chair", "commune", "00070 Phường Hoàn Kiếm", "OFFICER: approves what demo.commune proposes"),
 ]
 
 REPO = Path(__file__).resolve().parents[2]

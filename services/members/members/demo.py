@@ -62,6 +62,9 @@ DEMO_OFFICERS = [
         "unit_code": grassroots_code(DEMO_COMMUNE, 1),
     },
     {"username": "demo.viewer", "full_name": "Đỗ Quang Huy", "role": Role.VIEWER, "unit_code": DEMO_COMMUNE},
+    # A second officer of the commune: the chair approves what demo.commune proposes (a disbursement is
+    # approved by someone other than its proposer).
+    {"username": "demo.chair", "full_name": "Vũ Thị Hồng Nhung", "role": Role.OFFICER, "unit_code": DEMO_COMMUNE},
 ]
 
 # --- units ------------------------------------------------------------------------------------------

@@ -66,29 +66,34 @@ def load_demo(url, password):
 
 
 def _load_demo_units(factory):
-    with factory() as session, session.begin():
+    """The demo's grassroots units, each announced with ``unit_created`` through the outbox as a unit an
+    officer creates is, so that the other services' projections of the tree learn them."""
+    work = Work(factory, metadata, "members")
+    with work:
+        session = work.session
         known = set(session.execute(select(Unit.code)).scalars())
         for seed in demo.demo_units():
             if seed.code in known:
                 continue
             parent = session.get(Unit, seed.parent_code)
             parent.grassroots_issued = max(parent.grassroots_issued, int(seed.code.rsplit("G", 1)[1]))
-            session.add(
-                Unit(
-                    code=seed.code,
-                    name=seed.name,
-                    name_folded=units.domain.fold_name(seed.name),
-                    level=seed.level,
-                    kind=seed.kind,
-                    parent_code=seed.parent_code,
-                    path=units.domain.unit_path(parent.path, seed.code),
-                    valid_from=seed.valid_from,
-                    valid_to=seed.valid_to,
-                    committees={},
-                    grassroots_issued=0,
-                )
+            unit = Unit(
+                code=seed.code,
+                name=seed.name,
+                name_folded=units.domain.fold_name(seed.name),
+                level=seed.level,
+                kind=seed.kind,
+                parent_code=seed.parent_code,
+                path=units.domain.unit_path(parent.path, seed.code),
+                valid_from=seed.valid_from,
+                valid_to=seed.valid_to,
+                committees={},
+                grassroots_issued=0,
             )
+            session.add(unit)
             session.flush()
+            work.emit(units.unit_created_event(unit))
+        work.commit()
 
 
 def _load_demo_officers(factory, password):

@@ -61,25 +61,27 @@ def create_unit(uow, actor, command, idempotency_key=None):
                 }
             )
         unit = _add_grassroots(uow.session, parent, command)
-        uow.emit(
-            make_event(
-                "unit_created",
-                {
-                    "unit_code": unit.code,
-                    "parent_code": parent.code,
-                    "unit_path": unit.path,
-                    "level": unit.level,
-                    "kind": unit.kind,
-                    "name": unit.name,
-                    "valid_from": unit.valid_from,
-                },
-                "members",
-            )
-        )
+        uow.emit(unit_created_event(unit))
         result = common.unit_view(unit)
         uow.remember(result)
         uow.commit()
     return result
+
+
+def unit_created_event(unit):
+    return make_event(
+        "unit_created",
+        {
+            "unit_code": unit.code,
+            "parent_code": unit.parent_code,
+            "unit_path": unit.path,
+            "level": unit.level,
+            "kind": unit.kind,
+            "name": unit.name,
+            "valid_from": unit.valid_from,
+        },
+        "members",
+    )
 
 
 def _add_grassroots(session, parent, command):

@@ -112,6 +112,7 @@ def test_demo_officers_have_the_roles_the_readme_uses():
         "demo.commune": ("OFFICER", "00070"),
         "demo.grassroots": ("OFFICER", "00070-G0001"),
         "demo.viewer": ("VIEWER", "00070"),
+        "demo.chair": ("OFFICER", "00070"),
     }
 
 
