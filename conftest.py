@@ -3,8 +3,9 @@
 eventlet must patch the standard library before anything imports sockets (RELIABILITY.md, fact 1).
 
 - ``amqp_uri``: a vhost of its own for the test session, deleted at the end (never the default vhost).
-- ``members_db_url``: a fresh members database, migrated, with the official org tree — on SQLite and,
-  when ``TEST_POSTGRES_URL`` is set (``make test`` sets it), on PostgreSQL (cloned from a template).
+- ``<service>_db_url`` / ``<service>_module_db_url`` (members, funds, evaluations, notifications): a
+  fresh database of the service, migrated by ``<service>.manage.migrate`` — on SQLite and, when
+  ``TEST_POSTGRES_URL`` is set (``make test`` sets it), on PostgreSQL (cloned from a template).
 - ``members_service`` / ``gateway``: the real nameko services in this process, on free ports.
 - ``api``: an HTTP client of the gateway that can log in as an officer it creates.
 """
@@ -54,19 +55,6 @@ def amqp_uri():
 BACKENDS = ["sqlite", "postgres"]
 
 
-def _migrated_members_db(url):
-    from members import manage
-
-    manage.migrate(url)
-
-
-@pytest.fixture(scope="session")
-def _sqlite_members_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("members-template") / "members.db"
-    _migrated_members_db(f"sqlite:///{path}")
-    return path
-
-
 @pytest.fixture(scope="session")
 def _postgres_admin():
     url = os.environ.get("TEST_POSTGRES_URL")
@@ -79,40 +67,71 @@ def _postgres_admin():
     engine.dispose()
 
 
+class _Databases:
+    """Fresh databases of a service, migrated (``<service>.manage.migrate``) once per session and backend
+    into a template that each test's database is copied (SQLite) or cloned (PostgreSQL) from."""
+
+    def __init__(self, tmp_path_factory):
+        self._tmp = tmp_path_factory
+        self._templates = {}  # (service, backend) -> path or database name
+        self._admin = None
+
+    def fresh(self, request, service, backend):
+        import importlib
+
+        migrate = importlib.import_module(f"{service}.manage").migrate
+        if backend == "sqlite":
+            template = self._templates.get((service, backend))
+            if template is None:
+                template = self._tmp.mktemp(f"{service}-template") / f"{service}.db"
+                migrate(f"sqlite:///{template}")
+                self._templates[(service, backend)] = template
+            path = self._tmp.mktemp(service) / f"{service}.db"
+            shutil.copy(template, path)
+            yield f"sqlite:///{path}"
+            return
+        admin_url, admin = request.getfixturevalue("_postgres_admin")
+        self._admin = admin
+        template = self._templates.get((service, backend))
+        if template is None:
+            template = f"{service}_template_{uuid.uuid4().hex[:6]}"
+            create_database(admin, template)
+            migrate(url_for(admin_url, template))
+            self._templates[(service, backend)] = template
+        name = f"{service}_{uuid.uuid4().hex[:10]}"
+        create_database(admin, name, template)
+        yield url_for(admin_url, name)
+        drop_database(admin, name)
+
+    def drop_templates(self):
+        for (_, backend), template in self._templates.items():
+            if backend == "postgres":
+                drop_database(self._admin, template)
+
+
 @pytest.fixture(scope="session")
-def _postgres_members_template(_postgres_admin):
-    admin_url, admin = _postgres_admin
-    name = f"members_template_{uuid.uuid4().hex[:6]}"
-    create_database(admin, name)
-    _migrated_members_db(url_for(admin_url, name))
-    yield name
-    drop_database(admin, name)
+def databases(tmp_path_factory):
+    """``databases.fresh(request, service, backend)``: a generator of one fresh database's URL."""
+    factory = _Databases(tmp_path_factory)
+    yield factory
+    factory.drop_templates()
 
 
-def _fresh_members_db(request, tmp_path_factory):
-    if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("members") / "members.db"
-        shutil.copy(request.getfixturevalue("_sqlite_members_template"), path)
-        yield f"sqlite:///{path}"
-        return
-    admin_url, admin = request.getfixturevalue("_postgres_admin")
-    template = request.getfixturevalue("_postgres_members_template")
-    name = f"members_{uuid.uuid4().hex[:10]}"
-    create_database(admin, name, template)
-    yield url_for(admin_url, name)
-    drop_database(admin, name)
+def _database_fixtures(service):
+    def per_test(request, databases):
+        yield from databases.fresh(request, service, request.param)
+
+    per_test.__doc__ = f"A fresh {service} database, migrated, for one test, on SQLite and on PostgreSQL."
+    per_module = pytest.fixture(scope="module", params=BACKENDS, name=f"{service}_module_db_url")(per_test)
+    return pytest.fixture(params=BACKENDS, name=f"{service}_db_url")(per_test), per_module
 
 
-@pytest.fixture(params=BACKENDS)
-def members_db_url(request, tmp_path_factory):
-    """A fresh members database with the official org tree, for one test, on each backend."""
-    yield from _fresh_members_db(request, tmp_path_factory)
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def members_module_db_url(request, tmp_path_factory):
-    """The same, shared by the tests of one module (with the services that run on it)."""
-    yield from _fresh_members_db(request, tmp_path_factory)
+# ``<service>_db_url`` (per test) and ``<service>_module_db_url`` (shared by a module's tests, with the
+# services that run on it) for every service that has a database.
+members_db_url, members_module_db_url = _database_fixtures("members")
+funds_db_url, funds_module_db_url = _database_fixtures("funds")
+evaluations_db_url, evaluations_module_db_url = _database_fixtures("evaluations")
+notifications_db_url, notifications_module_db_url = _database_fixtures("notifications")
 
 
 # --- services --------------------------------------------------------------------------------------

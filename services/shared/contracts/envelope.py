@@ -58,7 +58,7 @@ class Event:
 
 
 # Modules that register event schemas; imported on first use so that any reader knows every event.
-EVENT_MODULES = ("contracts.member_events",)
+EVENT_MODULES = ("contracts.member_events", "contracts.fund_events", "contracts.evaluation_events")
 
 
 class _Registry:

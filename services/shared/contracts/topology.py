@@ -36,7 +36,12 @@ class Subscription:
 
 
 SUBSCRIPTIONS = (
-    # evaluations keeps its own projection of who belongs to which unit (ARCHITECTURE.md)
+    # members shows a member's learning titles on the record
+    Subscription("members", "evaluations", "evaluation_completed"),
+    # funds scopes funds by org subtree with its own projection of the units
+    Subscription("funds", "members", "unit_created"),
+    # evaluations keeps its own projection of the units and of who belongs to which unit (ARCHITECTURE.md)
+    Subscription("evaluations", "members", "unit_created"),
     Subscription("evaluations", "members", "member_registered"),
     Subscription("evaluations", "members", "member_transferred"),
     Subscription("evaluations", "members", "member_left"),
@@ -48,6 +53,10 @@ SUBSCRIPTIONS = (
     Subscription("notifications", "members", "member_left"),
     Subscription("notifications", "members", "member_rejoined"),
     Subscription("notifications", "members", "unit_created"),
+    Subscription("notifications", "evaluations", "evaluation_completed"),
+    Subscription("notifications", "funds", "donation_received"),
+    Subscription("notifications", "funds", "disbursement_approved"),
+    Subscription("notifications", "funds", "disbursement_paid"),
 )
 
 

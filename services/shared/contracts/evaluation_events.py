@@ -1,0 +1,1 @@
+"""Payloads of the evaluations service's events, versioned (see ``contracts.envelope``). No personal data."""
