@@ -3,8 +3,9 @@
 Tokens are JWTs signed with HS256 only (one fixed algorithm: a token naming another, or ``none``, is
 refused), carrying issuer, audience, issue and expiry times and the officer's id as ``sub``.
 
-Roles: VIEWER reads; OFFICER reads and writes members; ADMIN also manages units and officers. Each
-route names the permission it needs (``routes.ROUTES``); ``Auth`` checks it for the route being served.
+Roles: VIEWER reads; OFFICER reads and writes members, funds and evaluations; ADMIN also manages units,
+officers and webhook subscriptions. Each route names the permission it needs (``routes.ROUTES``);
+``Auth`` checks it for the route being served.
 
 Configuration: ``JWT_SECRET`` (at least 32 bytes; the development default is accepted with a warning),
 ``JWT_ISSUER`` (default ``khuyenhoc-gateway``), ``JWT_AUDIENCE`` (default ``khuyenhoc-api``),
@@ -34,10 +35,11 @@ CLOCK_SKEW_SECONDS = 10
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
 
 READ, WRITE_MEMBERS, ADMINISTER = "read", "write_members", "administer"
+WRITE_FUNDS, WRITE_EVALUATIONS = "write_funds", "write_evaluations"
 ROLE_PERMISSIONS = {
     "VIEWER": frozenset({READ}),
-    "OFFICER": frozenset({READ, WRITE_MEMBERS}),
-    "ADMIN": frozenset({READ, WRITE_MEMBERS, ADMINISTER}),
+    "OFFICER": frozenset({READ, WRITE_MEMBERS, WRITE_FUNDS, WRITE_EVALUATIONS}),
+    "ADMIN": frozenset({READ, WRITE_MEMBERS, WRITE_FUNDS, WRITE_EVALUATIONS, ADMINISTER}),
 }
 
 

@@ -1,8 +1,9 @@
 """The route table: one row per HTTP route. It registers the handlers (``@api`` finds a handler's row
 by the handler's name) and generates the OpenAPI document (``openapi.py``), so the two cannot drift.
-"""
 
-from dataclasses import dataclass
+The members' rows are here; each other service's rows are in ``<service>_routes.py`` and its handlers in
+``<service>_handlers.py`` (a mixin of ``GatewayService``).
+"""
 
 from contracts.members import (
     CreateOfficerSchema,
@@ -23,33 +24,11 @@ from contracts.members import (
     UnitSchema,
     UpdateMemberSchema,
 )
+from gateway import evaluations_routes, funds_routes, notifications_routes
 from gateway.auth import ADMINISTER, READ, WRITE_MEMBERS
+from gateway.route import Route
 from gateway.schemas import LoginResponseSchema, MeSchema, OfficerListSchema, PingSchema
 from servicekit.http import JsonEntrypoint
-
-PREFIX = "/api/v1"
-
-
-@dataclass(frozen=True)
-class Route:
-    name: str  # the handler's name and the operationId
-    method: str
-    path: str  # a werkzeug rule under PREFIX: <uuid:member_id>
-    tag: str
-    summary: str  # Vietnamese, then English
-    permission: str | None  # None: no token needed
-    response: type | None = None  # the schema of a success body; None: any JSON object
-    status: int = 200
-    body: type | None = None
-    query: type | None = None
-    idempotent: bool = False  # reads Idempotency-Key and replays a repeated request
-    calls_service: bool = True  # may answer 503 when the service does not answer in time
-    errors: tuple = ()  # statuses beyond those the other fields imply (openapi.error_statuses)
-
-    @property
-    def url(self):
-        return PREFIX + self.path
-
 
 ROUTES = [
     Route("login", "POST", "/auth/login", "auth", "Đăng nhập / Sign in", None,
@@ -89,6 +68,9 @@ ROUTES = [
     Route("ping", "GET", "/ping", "meta",
           "Kiểm tra đường đi tới dịch vụ hội viên / One no-op round trip to the members service", READ,
           PingSchema),
+    *funds_routes.ROUTES,
+    *evaluations_routes.ROUTES,
+    *notifications_routes.ROUTES,
     Route("openapi", "GET", "/openapi.json", "meta", "Tài liệu OpenAPI / This OpenAPI document", None,
           calls_service=False),
 ]

@@ -26,6 +26,9 @@ from contracts.members import (
 )
 from gateway import openapi
 from gateway.auth import Auth
+from gateway.evaluations_handlers import EvaluationsHandlers
+from gateway.funds_handlers import FundsHandlers
+from gateway.notifications_handlers import NotificationsHandlers
 from gateway.routes import api
 from gateway.schemas import LoginResponseSchema, MeSchema, OfficerListSchema
 from servicekit import ops
@@ -36,8 +39,9 @@ from servicekit.rpc import RpcClient
 
 
 # ``ops.OpsEndpoints``, not the name itself: `nameko run gateway.service` starts every class of the module
-# that has entrypoints, and the mixin has no service name.
-class GatewayService(ops.OpsEndpoints):
+# that has entrypoints, and the mixin has no service name. The other services' handlers are mixins too
+# (``<service>_handlers.py``), each with its own ``RpcClient``.
+class GatewayService(ops.OpsEndpoints, FundsHandlers, EvaluationsHandlers, NotificationsHandlers):
     name = "gateway"
 
     members = RpcClient("members")

@@ -1,0 +1,3 @@
+"""The funds service's rows of the route table (``routes.py``); handlers in ``funds_handlers.py``."""
+
+ROUTES = []

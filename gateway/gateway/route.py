@@ -1,0 +1,26 @@
+"""One row of the route table (``routes.ROUTES``)."""
+
+from dataclasses import dataclass
+
+PREFIX = "/api/v1"
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # the handler's name and the operationId
+    method: str
+    path: str  # a werkzeug rule under PREFIX: <uuid:member_id>
+    tag: str
+    summary: str  # Vietnamese, then English
+    permission: str | None  # None: no token needed
+    response: type | None = None  # the schema of a success body; None: any JSON object
+    status: int = 200
+    body: type | None = None
+    query: type | None = None
+    idempotent: bool = False  # reads Idempotency-Key and replays a repeated request
+    calls_service: bool = True  # may answer 503 when the service does not answer in time
+    errors: tuple = ()  # statuses beyond those the other fields imply (openapi.error_statuses)
+
+    @property
+    def url(self):
+        return PREFIX + self.path
