@@ -160,6 +160,12 @@ def can_rejoin(status, left_reason=None):
     return status == MemberStatus.LEFT and left_reason != "DECEASED"
 
 
+# Purposes of a consent record: processing the member's data for membership (required to register), and
+# being contacted by e-mail or SMS (optional; the notifications service asks before it writes).
+CONSENT_MEMBERSHIP = "MEMBERSHIP"
+CONSENT_CONTACT = "CONTACT"
+
+
 class Role(StrEnum):
     ADMIN = "ADMIN"  # everything in its subtree, including officers and units
     OFFICER = "OFFICER"  # reads and writes members in its subtree

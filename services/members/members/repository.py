@@ -88,9 +88,12 @@ def open_membership(session, member_id):
     ).scalar_one_or_none()
 
 
-def latest_consent(session, member_id):
+def latest_consent(session, member_id, purpose="MEMBERSHIP"):
     return session.execute(
-        select(Consent).where(Consent.member_id == member_id).order_by(Consent.given_at.desc()).limit(1)
+        select(Consent)
+        .where(Consent.member_id == member_id, Consent.purpose == purpose)
+        .order_by(Consent.given_at.desc(), Consent.id.desc())
+        .limit(1)
     ).scalar_one_or_none()
 
 
@@ -173,6 +176,14 @@ def list_officers(session, scope_path):
             .where(_in_subtree(Unit.path, scope_path))
             .order_by(Officer.username)
         )
+        .scalars()
+        .all()
+    )
+
+
+def active_officers_of_units(session, codes):
+    return (
+        session.execute(select(Officer).where(Officer.unit_code.in_(set(codes)), Officer.active.is_(True)))
         .scalars()
         .all()
     )

@@ -18,7 +18,7 @@ from contracts.members import (
     UpdateMemberSchema,
 )
 from members.models import metadata
-from members.usecases import members, officers, statistics, units
+from members.usecases import contacts, members, officers, statistics, units
 from servicekit import ops
 from servicekit.logs import CallContext
 from servicekit.metrics import Metrics
@@ -109,6 +109,19 @@ class MembersService(ops.OpsEndpoints):
     def rejoin_member(self, actor, member_id, payload, idempotency_key=None):
         command = load(RejoinMemberSchema(), payload)
         return members.rejoin_member(self.uow, _actor(actor), _uuid(member_id), command, idempotency_key)
+
+
+    # --- for other services (no actor: never routed by the gateway) ---------------------------------
+
+    @expected
+    def member_contact(self, member_id):
+        """Name, e-mail, phone, unit and contact consent of one member, for a message sent now."""
+        return contacts.member_contact(self.uow, _uuid(member_id))
+
+    @expected
+    def unit_officers(self, unit_code):
+        """The active officers of a unit and of the units above it, nearest first."""
+        return contacts.unit_officers(self.uow, unit_code)
 
 
 def _uuid(value):

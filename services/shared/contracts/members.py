@@ -118,6 +118,10 @@ class ConsentSchema(Strict):
     given_at = fields.AwareDateTime(load_default=None, allow_none=True)
     guardian_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
     guardian_relation = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=50))
+    contact = fields.Boolean(
+        load_default=False,
+        metadata={"description": "also agrees to receive messages (welcome, reminders) by e-mail or SMS"},
+    )
 
 
 class RegisterMemberSchema(Strict):

@@ -128,19 +128,25 @@ def _new_member(actor, fields, consent, unit, join_date, card):
 
 
 def _opening(actor, member_id, consent, unit, on, given_at, reason):
-    """The membership a member opens in ``unit`` on ``on``, and the consent record that goes with it."""
+    """The membership a member opens in ``unit`` on ``on``, the consent record that goes with it, and a
+    second record when the member also agreed to be contacted (purpose CONTACT: messages by e-mail or SMS)."""
     membership = Membership(
         member_id=member_id, unit_code=unit.code, unit_path=unit.path, started_on=on, start_reason=reason
     )
-    record = Consent(
-        member_id=member_id,
-        channel=consent["channel"],
-        given_at=given_at,
-        recorded_by=actor["username"],
-        guardian_name=consent.get("guardian_name"),
-        guardian_relation=consent.get("guardian_relation"),
-    )
-    return membership, record
+    purposes = [domain.CONSENT_MEMBERSHIP] + ([domain.CONSENT_CONTACT] if consent.get("contact") else [])
+    records = [
+        Consent(
+            member_id=member_id,
+            purpose=purpose,
+            channel=consent["channel"],
+            given_at=given_at,
+            recorded_by=actor["username"],
+            guardian_name=consent.get("guardian_name"),
+            guardian_relation=consent.get("guardian_relation"),
+        )
+        for purpose in purposes
+    ]
+    return (membership, *records)
 
 
 def _checked_fields(command, today, extra_problems=()):
