@@ -28,6 +28,7 @@ from gateway import openapi
 from gateway.auth import Auth
 from gateway.evaluations_handlers import EvaluationsHandlers
 from gateway.funds_handlers import FundsHandlers
+from gateway.integration_handlers import IntegrationHandlers
 from gateway.notifications_handlers import NotificationsHandlers
 from gateway.routes import api
 from gateway.schemas import LoginResponseSchema, MeSchema, OfficerListSchema
@@ -41,7 +42,7 @@ from servicekit.rpc import RpcClient
 # ``ops.OpsEndpoints``, not the name itself: `nameko run gateway.service` starts every class of the module
 # that has entrypoints, and the mixin has no service name. The other services' handlers are mixins too
 # (``<service>_handlers.py``), each with its own ``RpcClient``.
-class GatewayService(ops.OpsEndpoints, FundsHandlers, EvaluationsHandlers, NotificationsHandlers):
+class GatewayService(ops.OpsEndpoints, FundsHandlers, EvaluationsHandlers, NotificationsHandlers, IntegrationHandlers):
     name = "gateway"
 
     members = RpcClient("members")

@@ -15,7 +15,9 @@ def alembic_config(script_location, url, version_table):
     return config
 
 
-def upgrade(script_location, url, version_table, revision="head"):
+def upgrade(script_location, url, version_table, revision="heads"):
+    """Every branch to its head: two features developed side by side may each add a migration after the
+    same parent (two heads) until a merge revision joins them; "heads" upgrades both either way."""
     command.upgrade(alembic_config(script_location, url, version_table), revision)
 
 

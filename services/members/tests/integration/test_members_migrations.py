@@ -66,7 +66,7 @@ def test_the_migration_downgrades_to_nothing_and_upgrades_back_to_the_models(eng
     command.downgrade(alembic_config(members_db_url), "base")
     with engine.connect() as connection:
         left = set(inspect(connection).get_table_names()) - {manage.VERSION_TABLE}
-    command.upgrade(alembic_config(members_db_url), "head")
+    command.upgrade(alembic_config(members_db_url), "heads")
     assert left == set()
     assert differences(engine) == []
 
