@@ -1,0 +1,1 @@
+"""The evaluations service: learning-model titles from registration to recognition."""
