@@ -10,7 +10,10 @@ from servicekit.testing import Process, free_port
 
 REPO = Path(__file__).resolve().parents[2]
 NAMEKO = str(Path(sys.executable).with_name("nameko"))
-PYTHONPATH = os.pathsep.join(str(REPO / p) for p in ("services/shared", "services/members", "gateway"))
+SERVICE_NAMES = ("members", "funds", "evaluations", "notifications")
+PYTHONPATH = os.pathsep.join(
+    str(REPO / p) for p in ("services/shared", *(f"services/{name}" for name in SERVICE_NAMES), "gateway")
+)
 
 
 class Platform:
@@ -25,10 +28,16 @@ class Platform:
         return env
 
     def start_members(self, **env):
+        return self.start_service("members", "MembersService", self.members_db_url, **env)
+
+    def start_service(self, name, class_name, db_url, label=None, **env):
+        """``nameko run`` of ``services/<name>`` on ``db_url`` (migrated beforehand), its web port free;
+        ``label`` names the process and its log when several of one service run."""
         port = free_port()
-        args = [NAMEKO, "run", "--config", "services/members/config.yml", "members.service:MembersService"]
-        env = self._env(MEMBERS_DATABASE_URL=self.members_db_url, MEMBERS_WEB_ADDRESS=f"127.0.0.1:{port}", **env)
-        return self._start("members", args, env, port)
+        args = [NAMEKO, "run", "--config", f"services/{name}/config.yml", f"{name}.service:{class_name}"]
+        prefix = name.upper()
+        env = self._env(**{f"{prefix}_DATABASE_URL": db_url, f"{prefix}_WEB_ADDRESS": f"127.0.0.1:{port}"}, **env)
+        return self._start(label or name, args, env, port)
 
     def start_gateway(self):
         args = [NAMEKO, "run", "--config", "gateway/config.yml", "gateway.service:GatewayService"]
