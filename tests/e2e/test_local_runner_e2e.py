@@ -23,16 +23,17 @@ def port_is_open(port):
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+SERVICES = ("members", "funds", "evaluations", "notifications")
+
+
 @pytest.fixture
 def runner(amqp_uri, tmp_path):
-    gateway_port, members_port = free_port(), free_port()
-    env = dict(
-        os.environ,
-        AMQP_URI=amqp_uri,
-        MEMBERS_DATABASE_URL=f"sqlite:///{tmp_path / 'members.db'}",
-        GATEWAY_PORT=str(gateway_port),
-        MEMBERS_WEB_PORT=str(members_port),
-    )
+    gateway_port = free_port()
+    service_ports = {name: free_port() for name in SERVICES}
+    env = dict(os.environ, AMQP_URI=amqp_uri, GATEWAY_PORT=str(gateway_port))
+    for name, port in service_ports.items():  # every service on its own database and a free port
+        env[f"{name.upper()}_DATABASE_URL"] = f"sqlite:///{tmp_path / f'{name}.db'}"
+        env[f"{name.upper()}_WEB_PORT"] = str(port)
     process = subprocess.Popen(
         [sys.executable, "deploy/local/run.py"],
         cwd=REPO,
@@ -44,7 +45,7 @@ def runner(amqp_uri, tmp_path):
     )
     output = []
     reader = eventlet.spawn(lambda: output.extend(iter(process.stdout.readline, "")))
-    process.ports, process.output = (gateway_port, members_port), output
+    process.ports, process.output = (gateway_port, *service_ports.values()), output
     yield process
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGKILL)
@@ -52,7 +53,7 @@ def runner(amqp_uri, tmp_path):
 
 
 def test_the_runner_serves_the_demo_and_ctrl_c_stops_every_process(runner):
-    gateway_port, members_port = runner.ports
+    gateway_port = runner.ports[0]
     wait_for(lambda: any("The platform is running" in line for line in runner.output), 180, 0.2, "the banner")
     api = f"http://127.0.0.1:{gateway_port}/api/v1"
     login = requests.post(
@@ -63,4 +64,4 @@ def test_the_runner_serves_the_demo_and_ctrl_c_stops_every_process(runner):
     assert found["items"][0]["full_name"] == "Nguyễn Thị Hồng Nhung"
     runner.send_signal(signal.SIGINT)
     assert runner.wait(timeout=60) == 0
-    assert not port_is_open(gateway_port) and not port_is_open(members_port)
+    assert not any(port_is_open(port) for port in runner.ports)
