@@ -10,7 +10,9 @@ on a fresh PostgreSQL database and a RabbitMQ vhost of their own, then drives th
 - ``register``: ``POST /api/v1/members``, a whole registration (checks, card number, membership, consent,
   outbox row, commit) and its event relayed with confirms;
 
-and prints requests per second, p50 and p99 latency, CPU seconds per request of each process (gateway,
+after measuring the machine's raw limits in the same run (``limits.py``: single-row INSERT commits from 8
+connections, COPY rows, persistent publishes with batched confirms plus consumes with acks), and prints
+requests per second, p50 and p99 latency, CPU seconds per request of each process (gateway,
 members, RabbitMQ, PostgreSQL, this client), and registrations as a ratio of pings. Results also go to
 a JSON file (default ``var/bench/bench-<time>.json``) so that runs can be compared. Absolute figures
 drift between machines and runs; the ratio is what to compare.
@@ -216,6 +218,7 @@ def main():
     logs.mkdir(parents=True, exist_ok=True)
     stack = Stack(amqp_uri, args.postgres, logs)
     try:
+        limits = raw_limits(args.postgres, amqp_uri)
         stack.start()
         results = [
             measure(stack, n, r, args.seconds, args.clients) for n, r in (("ping", ping), ("register", register))
@@ -226,11 +229,25 @@ def main():
 
         drop_database(stack.admin, stack.db_name)
         subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], check=False, capture_output=True)
-    report(results, args)
+    report(results, limits, args)
 
 
-def report(results, args):
+def raw_limits(postgres_url, amqp_uri):
+    """The machine's raw limits (``limits.py``), each in a process of its own before the platform starts."""
+    script = str(Path(__file__).with_name("limits.py"))
+    runs = (["insert", postgres_url], ["copy", postgres_url], ["amqp", amqp_uri])
+    results = []
+    for run in runs:
+        done = subprocess.run([sys.executable, script, *run], check=True, capture_output=True, text=True, timeout=600)
+        results.append(json.loads(done.stdout))
+    return results
+
+
+def report(results, limits, args):
     ping_rate = results[0]["per_second"]
+    print("\nRaw limits of this machine, this run:")
+    for limit in limits:
+        print(f"  {limit['limit']:32}{limit['per_second']:>12,.0f} /s")
     print(f"\n{args.clients} clients, {args.seconds:g} s each, PostgreSQL, RabbitMQ, one process per service\n")
     print(f"{'':10}{'req/s':>9}{'ratio':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}   CPU ms per request")
     for r in results:
@@ -239,7 +256,8 @@ def report(results, args):
         figures = f"{r['per_second']:>9.1f}{ratio:>8.2f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}{r['errors']:>8}"
         print(f"{r['name']:10}{figures}   {cpu}")
     out = Path(args.out) if args.out else REPO / "var" / "bench" / f"bench-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
-    out.write_text(json.dumps({"clients": args.clients, "seconds": args.seconds, "results": results}, indent=2))
+    document = {"clients": args.clients, "seconds": args.seconds, "limits": limits, "results": results}
+    out.write_text(json.dumps(document, indent=2))
     print(f"\nregistrations / ping = {results[1]['per_second'] / ping_rate:.2f}; written to {out}")
 
 
