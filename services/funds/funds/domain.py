@@ -12,131 +12,14 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from contracts.errors import Conflict, ValidationFailed, field_error
-
-# --- errors ------------------------------------------------------------------------------------------
-# They cross RPC once the service exists, so they will move to contracts.errors and be registered there
-# with nameko's ``deserialize_to_instance``; until then they are deliberately not registered here (a
-# domain module does not touch nameko). ``args`` stay positional and JSON-serialisable, as contracts asks.
-
-
-class TransferInvalid(ValidationFailed):
-    """A transfer that breaks a rule of its own shape; ``reason`` is the machine code of the rule."""
-
-    code = "transfer_invalid"
-    default_en = "The transfer is not valid."
-    default_vi = "Giao dịch không hợp lệ."
-
-    @classmethod
-    def because(cls, reason, field="postings"):
-        message_vi, message_en = _INVALID_MESSAGES[reason]
-        fields = {field: [field_error(reason, message_vi, message_en)]}
-        return cls(message_en, {"reason": reason, "fields": fields}, message_vi)
-
-    @property
-    def reason(self):
-        return self.details.get("reason")
-
-
-class TransferIdReused(Conflict):
-    code = "transfer_id_reused"
-    default_en = "This transfer id was already used for a different transfer."
-    default_vi = "Mã giao dịch này đã được dùng cho một giao dịch khác."
-
-    @classmethod
-    def for_id(cls, transfer_id):
-        return cls(None, {"transfer_id": transfer_id})
-
-
-class InsufficientFunds(Conflict):
-    """A transfer would take more from a CASH account than it holds; nothing was applied."""
-
-    code = "insufficient_funds"
-    default_en = "The fund does not hold enough money for this purpose."
-    default_vi = "Quỹ không đủ số dư cho mục đích này."
-
-    @classmethod
-    def for_account(cls, key, balance_vnd, requested_vnd):
-        account = {"fund_id": key.fund_id, "kind": str(key.kind), "purpose": key.purpose}
-        return cls(None, {"account": account, "balance_vnd": balance_vnd, "requested_vnd": requested_vnd})
-
-    @property
-    def account(self):
-        return AccountKey(**self.details["account"])
-
-
-class ReversalRejected(Conflict):
-    code = "reversal_rejected"
-    default_en = "This transfer cannot be reversed."
-    default_vi = "Không thể đảo giao dịch này."
-
-    @classmethod
-    def because(cls, reason, transfer_id, reverses):
-        message_vi, message_en = _REVERSAL_MESSAGES[reason]
-        return cls(message_en, {"reason": reason, "transfer_id": transfer_id, "reverses": reverses}, message_vi)
-
-    @property
-    def reason(self):
-        return self.details.get("reason")
-
-
-class DisbursementRejected(Conflict):
-    """A disbursement's status does not allow the step (pay before approval, approve after payment)."""
-
-    code = "transition_rejected"
-    default_en = "This step is not allowed in the disbursement's current status."
-    default_vi = "Không thể thực hiện bước này với trạng thái hiện tại của khoản chi."
-
-
-class ApproverIsProposer(Conflict):
-    code = "approver_is_proposer"
-    default_en = "A disbursement must be approved by someone other than its proposer."
-    default_vi = "Khoản chi phải được phê duyệt bởi người khác với người đề xuất."
-
-
-_INVALID_MESSAGES = {
-    "id_required": ("Giao dịch phải có mã.", "A transfer needs an id."),
-    "too_few_postings": ("Giao dịch phải có ít nhất hai bút toán.", "A transfer needs at least two postings."),
-    "amount_not_integer": ("Số tiền phải là số nguyên đồng.", "An amount is a whole number of đồng."),
-    "amount_must_be_positive": (
-        "Mỗi bút toán ghi đúng một vế Nợ hoặc Có, với số tiền dương.",
-        "Each posting has exactly one positive side, debit or credit.",
-    ),
-    "amount_too_large": ("Số tiền vượt quá giới hạn cho phép.", "The amount exceeds the allowed maximum."),
-    "account_invalid": ("Tài khoản của bút toán không hợp lệ.", "A posting's account is not valid."),
-    "purpose_invalid": (
-        "Mã mục đích chỉ gồm chữ in hoa, chữ số và dấu gạch dưới.",
-        "A purpose code has only capital letters, digits and underscores.",
-    ),
-    "disbursement_kind_invalid": (
-        "Loại chi phải là HOC_BONG, KHEN_THUONG hoặc HO_TRO.",
-        "A disbursement kind is HOC_BONG, KHEN_THUONG or HO_TRO.",
-    ),
-    "accounts_must_be_different": (
-        "Một tài khoản chỉ xuất hiện một lần trong giao dịch.",
-        "An account appears at most once in a transfer.",
-    ),
-    "debits_must_equal_credits": ("Tổng Nợ phải bằng tổng Có.", "The debits must equal the credits."),
-    "reversal_kind_mismatch": (
-        "Chỉ giao dịch đảo mới ghi mã giao dịch gốc.",
-        "Exactly the reversals name the transfer they reverse.",
-    ),
-    "same_fund": ("Quỹ chuyển và quỹ nhận phải khác nhau.", "The sending and receiving funds must differ."),
-    "overflows_posted": (
-        "Tổng phát sinh của tài khoản vượt quá giới hạn lưu trữ.",
-        "An account's posted total would exceed what can be stored.",
-    ),
-}
-
-_REVERSAL_MESSAGES = {
-    "original_not_found": ("Không tìm thấy giao dịch gốc.", "The transfer to reverse does not exist."),
-    "original_is_reversal": ("Không thể đảo một giao dịch đảo.", "A reversal cannot itself be reversed."),
-    "already_reversed": ("Giao dịch này đã được đảo.", "This transfer has already been reversed."),
-    "postings_do_not_mirror_original": (
-        "Bút toán đảo phải đúng bằng bút toán gốc với Nợ và Có đổi chỗ.",
-        "A reversal's postings are the original's with debits and credits swapped.",
-    ),
-}
+from contracts.funds import (  # the errors cross RPC, so they live (and are registered) in contracts
+    ApproverIsProposer,
+    DisbursementRejected,
+    InsufficientFunds,
+    ReversalRejected,
+    TransferIdReused,
+    TransferInvalid,
+)
 
 # --- accounts ----------------------------------------------------------------------------------------
 

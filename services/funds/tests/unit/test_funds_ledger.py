@@ -65,7 +65,7 @@ def test_an_unrestricted_payment_cannot_spend_restricted_money():
     with pytest.raises(InsufficientFunds) as refused:
         ledger.apply(disbursement_payment("p1", COMMUNE, 1_000_000, "HO_TRO"))
 
-    assert refused.value.account == cash(COMMUNE)
+    assert AccountKey(**refused.value.account) == cash(COMMUNE)
     assert refused.value.code == "insufficient_funds"
 
 
