@@ -202,7 +202,7 @@ class AdjustmentRecordSchema(Lenient):
     to_points = fields.Integer(required=True)
     reason = fields.String(required=True)
     by = fields.String(required=True)
-    at = fields.AwareDateTime(required=True)
+    at = fields.String(required=True, metadata={"description": "when (ISO 8601, UTC)"})
 
 
 class EvaluationSchema(Lenient):
