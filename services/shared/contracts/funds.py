@@ -446,6 +446,12 @@ class DisbursementSchema(Lenient):
     payment_reversed_by = fields.String(allow_none=True)
 
 
+class DisbursementServiceViewSchema(DisbursementSchema):
+    """Service to service (notifications): the disbursement with its fund's name; officers by id."""
+
+    fund_name = fields.String(required=True)
+
+
 class DisbursementListQuerySchema(PageQuerySchema):
     status = fields.String(load_default=None, validate=validate.OneOf(DISBURSEMENT_STATUSES))
 
