@@ -19,7 +19,7 @@ from contracts.members import (
 )
 from members.models import metadata
 from members.usecases import contacts, members, officers, statistics, units
-from servicekit import ops
+from servicekit import business, ops
 from servicekit.logs import CallContext
 from servicekit.metrics import Metrics
 from servicekit.outbox import OutboxRelay
@@ -41,6 +41,7 @@ class MembersService(ops.OpsEndpoints):
     uow = UnitOfWork(metadata)
     relay = OutboxRelay()
     metrics = Metrics()
+    business_metrics = business.Declare("registered")  # members_registered_total, at zero from the start
     call_context = CallContext()
 
     @expected

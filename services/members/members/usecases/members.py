@@ -9,6 +9,7 @@ from contracts.errors import MemberAlreadyRegistered, MemberNotFound, Transition
 from members import domain, repository
 from members.models import Consent, Member, Membership
 from members.usecases import common
+from servicekit import business
 
 SOURCE = "members"
 
@@ -22,6 +23,7 @@ def register_member(uow, actor, command, idempotency_key=None):
         result = common.member_view(member, units[member.unit_code].name)
         uow.remember(result)
         _commit_unless_duplicate(uow)
+    business.count(SOURCE, "registered")  # after the commit, and never for a replay
     return result
 
 
@@ -34,6 +36,7 @@ def register_members(uow, actor, commands):
     with uow:
         members, _ = _register(uow, actor, commands)
         _commit_unless_duplicate(uow)
+    business.count(SOURCE, "registered", len(members))
     return [m.id for m in members]
 
 
