@@ -35,7 +35,7 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
-from datetime import UTC, datetime  # noqa: E402
+from datetime import UTC, date, datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
 from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 
@@ -57,7 +57,9 @@ def cpu_seconds(pids):
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
+            # utime, stime, and cutime, cstime: the time of children that exited and were waited for, so
+            # that PostgreSQL backends that end during a measurement still count (in the postmaster's)
+            total += sum(int(value) for value in fields[11:15])
         except (FileNotFoundError, ProcessLookupError):
             continue
     return total / CLOCK_TICKS
@@ -81,6 +83,7 @@ class Stack:
 
     def start(self):
         pythonpath = os.pathsep.join(str(REPO / p) for p in ("services/shared", "services/members", "gateway"))
+        self.pythonpath = pythonpath
         env = dict(os.environ, PYTHONPATH=pythonpath, AMQP_URI=self.amqp_uri, LOG_LEVEL="WARNING")
         members_port, self.gateway_port = free_port(), free_port()
         members_env = dict(env, MEMBERS_DATABASE_URL=self.db_url, MEMBERS_WEB_ADDRESS=f"127.0.0.1:{members_port}")
@@ -211,6 +214,7 @@ def main():
         "--postgres",
         default=os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"),
     )
+    parser.add_argument("--events", type=int, default=20_000, help="events through the pipeline measurement")
     parser.add_argument("--out", default=None)
     args = parser.parse_args()
     amqp_uri, vhost = vhost_uri(os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672//"))
@@ -223,13 +227,82 @@ def main():
         results = [
             measure(stack, n, r, args.seconds, args.clients) for n, r in (("ping", ping), ("register", register))
         ]
+        pipeline = measure_pipeline(stack, args.events)
     finally:
         stack.stop()
         from servicekit.testing import drop_database
 
         drop_database(stack.admin, stack.db_name)
         subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], check=False, capture_output=True)
-    report(results, limits, args)
+    report(results, limits, pipeline, args)
+
+
+def measure_pipeline(stack, events):
+    """Events per second from the members outbox to a consumer that claims each one (``pipeline_consumer``).
+
+    ``events`` member_registered rows are written to the outbox of the running members service in one
+    transaction; the clock runs from that commit until the consumer's inbox holds them all: the relay's
+    batches with confirms, the broker's quorum queue, the consumer's claim and ack.
+    """
+    from contracts.envelope import make_event
+    from servicekit import db
+    from servicekit.testing import kit_only_metadata, wait_for
+
+    sink_name = f"{stack.db_name}_sink"
+    create_database(stack.admin, sink_name)
+    sink_url = url_for(stack.db_url, sink_name)
+    sink_engine = db.make_engine(sink_url, pool_size=1)
+    kit_only_metadata().create_all(sink_engine)
+    config = stack.logs / "pipeline_sink.yml"
+    port = free_port()
+    config.write_text(
+        f"AMQP_URI: '{stack.amqp_uri}'\nWEB_SERVER_ADDRESS: '127.0.0.1:{port}'\nDATABASE_URL: '{sink_url}'\n"
+        "max_workers: 10\nDB_POOL_SIZE: 10\n"
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([stack.pythonpath, str(Path(__file__).parent)]))
+    args = [NAMEKO, "run", "--config", str(config), "pipeline_consumer:PipelineSink"]
+    sink = Process("benchsink", args, env, port, stack.logs / "benchsink.log", cwd=REPO).wait_healthy()
+    try:
+        bodies = [
+            make_event(
+                "member_registered",
+                {"member_id": uuid.uuid4(), "member_version": 1, "unit_code": "00070",
+                 "unit_path": "/VN/01/00070/", "join_date": date(2026, 1, 1)},
+                "members",
+            )
+            for _ in range(events)
+        ]
+        members_engine = db.make_engine(stack.db_url, pool_size=1)
+        outbox = manage.metadata.tables["outbox"]
+        rows = [
+            {"event_id": e.event_id, "event_type": e.event_type, "body": json.dumps(e.to_message()),
+             "headers": "{}", "created_at": datetime.now(UTC)}
+            for e in bodies
+        ]
+        inbox = kit_only_metadata().tables["inbox"]
+        from sqlalchemy import func, select
+
+        def claimed():
+            with sink_engine.connect() as connection:
+                return connection.execute(select(func.count()).select_from(inbox)).scalar_one()
+
+        pids = {"members": [stack.processes[0].popen.pid], "consumer": [sink.popen.pid],
+                "rabbitmq": pids_of("beam.smp"), "postgres": pids_of("postgres")}
+        cpu_before = {name: cpu_seconds(p) for name, p in pids.items()}
+        with members_engine.begin() as connection:
+            connection.execute(outbox.insert(), rows)
+        started = time.monotonic()
+        wait_for(lambda: claimed() >= events, 600, 0.05, "every event claimed by the consumer")
+        elapsed = time.monotonic() - started
+        cpu = {name: (cpu_seconds(p) - cpu_before[name]) * 1000 / events for name, p in pids.items()}
+        members_engine.dispose()
+        return {"name": "pipeline", "events": events, "per_second": events / elapsed, "cpu_ms_per_event": cpu}
+    finally:
+        sink.stop()
+        sink_engine.dispose()
+        from servicekit.testing import drop_database
+
+        drop_database(stack.admin, sink_name)
 
 
 def raw_limits(postgres_url, amqp_uri):
@@ -243,7 +316,7 @@ def raw_limits(postgres_url, amqp_uri):
     return results
 
 
-def report(results, limits, args):
+def report(results, limits, pipeline, args):
     ping_rate = results[0]["per_second"]
     print("\nRaw limits of this machine, this run:")
     for limit in limits:
@@ -256,7 +329,13 @@ def report(results, limits, args):
         figures = f"{r['per_second']:>9.1f}{ratio:>8.2f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}{r['errors']:>8}"
         print(f"{r['name']:10}{figures}   {cpu}")
     out = Path(args.out) if args.out else REPO / "var" / "bench" / f"bench-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
-    document = {"clients": args.clients, "seconds": args.seconds, "limits": limits, "results": results}
+    raw_events = next(limit["per_second"] for limit in limits if limit["limit"] == "publish_confirmed_and_consume")
+    cpu = "  ".join(f"{k} {v:.2f}" for k, v in pipeline["cpu_ms_per_event"].items())
+    print(f"\nevent pipeline (outbox -> relay -> quorum queue -> consumer claim), {pipeline['events']} events:")
+    print(f"  {pipeline['per_second']:,.0f} events/s = {pipeline['per_second'] / raw_events:.2f} of raw publish"
+          f" with batched confirms + consume ({raw_events:,.0f}/s);  CPU ms per event: {cpu}")
+    document = {"clients": args.clients, "seconds": args.seconds, "limits": limits, "results": results,
+                "pipeline": pipeline}
     out.write_text(json.dumps(document, indent=2))
     print(f"\nregistrations / ping = {results[1]['per_second'] / ping_rate:.2f}; written to {out}")
 
