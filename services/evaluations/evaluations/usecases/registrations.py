@@ -15,6 +15,7 @@ from contracts.evaluations import (
     SUBJECTS_OF_TITLE,
     AlreadyRegistered,
     DeadlinePassed,
+    EvaluationNotFound,
     NoOpenCampaign,
     slot_of,
 )
@@ -206,10 +207,8 @@ def list_evaluations(uow, policy, actor, query):
 def evaluation_brief(uow, evaluation_id):
     """What another service (notifications) needs of an evaluation: ids and codes, no names."""
     with uow:
-        evaluation = repository.get_evaluation(uow.session, evaluation_id)
+        evaluation = repository.get_evaluation(uow.session, common.as_uuid(evaluation_id))
         if evaluation is None:
-            from contracts.evaluations import EvaluationNotFound
-
             raise EvaluationNotFound(details={"evaluation_id": str(evaluation_id)})
         return {
             "id": str(evaluation.id),
