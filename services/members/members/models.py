@@ -138,5 +138,106 @@ class CardCounter(Base):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class ApiClient(Base):
+    """A provincial system's OAuth2 client-credentials account: its secret is kept as an argon2 hash."""
+
+    __tablename__ = "api_clients"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200))
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    scopes: Mapped[str] = mapped_column(String(200))  # space-separated, as OAuth2 writes them
+    secret_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    secret_rotated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class AuditRecord(Base):
+    """One exchange of a machine client with the gateway: who, when, what, the result; never a body."""
+
+    __tablename__ = "audit_records"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)  # given by the gateway: a resend is a no-op
+    client_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    method: Mapped[str] = mapped_column(String(10))
+    route: Mapped[str] = mapped_column(String(200))
+    path: Mapped[str] = mapped_column(String(300))
+    status: Mapped[int] = mapped_column(Integer)
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+    job_id: Mapped[str | None] = mapped_column(String(64))
+    member_id: Mapped[str | None] = mapped_column(String(64))
+    call_id: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (Index("ix_audit_records_client_at", "client_id", "at"), Index("ix_audit_records_at", "at"))
+
+
+class ImportJob(Base):
+    """A bulk registration file and how far its processing got. ``rows_done`` is the checkpoint: the rows
+    before it are committed (members, events and row errors in the same transactions as the checkpoint)."""
+
+    __tablename__ = "import_jobs"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    principal: Mapped[str] = mapped_column(String(100))  # the officer id, or "client:<id>"
+    actor: Mapped[dict] = mapped_column(JSON)  # as the gateway passed it: the rows are registered by it
+    actor_unit_path: Mapped[str] = mapped_column(String(200))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    format: Mapped[str] = mapped_column(String(5))
+    spool_name: Mapped[str] = mapped_column(String(100))
+    filename: Mapped[str | None] = mapped_column(String(200))
+    size_bytes: Mapped[int] = mapped_column(BIG_ID)
+    state: Mapped[str] = mapped_column(String(10), default="QUEUED")
+    rows_total: Mapped[int | None] = mapped_column(Integer)
+    rows_done: Mapped[int] = mapped_column(Integer, default=0)
+    rows_accepted: Mapped[int] = mapped_column(Integer, default=0)
+    rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    failure: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        # The same file from the same sender is the same job.
+        Index("ux_import_jobs_principal_hash", "principal", "content_hash", unique=True),
+        Index("ix_import_jobs_state", "state"),
+    )
+
+
+class ImportRowError(Base):
+    """One problem with one row of an import: the per-row error report."""
+
+    __tablename__ = "import_row_errors"
+
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True, autoincrement=True)
+    job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("import_jobs.id"))
+    row_number: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String(100))
+    code: Mapped[str] = mapped_column(String(50))
+    message_vi: Mapped[str] = mapped_column(String(300))
+    message_en: Mapped[str] = mapped_column(String(300))
+
+    __table_args__ = (Index("ix_import_row_errors_job", "job_id", "id"),)
+
+
+class MemberVerification(Base):
+    """An identity check of a member: who checked, how, when and with what result (the latest counts)."""
+
+    __tablename__ = "member_verifications"
+
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True, autoincrement=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12))
+    method: Mapped[str] = mapped_column(String(12))
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    verified_by: Mapped[str] = mapped_column(String(100))
+    verified_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    note: Mapped[str | None] = mapped_column(String(500))
+
+
 OUTBOX, INBOX, IDEMPOTENCY_KEYS = define_kit_tables(Base.metadata)
 metadata = Base.metadata

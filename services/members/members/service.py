@@ -3,6 +3,15 @@
 import uuid
 
 from contracts.errors import MemberNotFound, PlatformError
+from contracts.integration import (
+    AuditBatchSchema,
+    AuditQuerySchema,
+    AuthenticateClientSchema,
+    CreateClientSchema,
+    CreateImportJobSchema,
+    ImportJobNotFound,
+    VerifyMemberSchema,
+)
 from contracts.members import (
     ActorSchema,
     CreateOfficerSchema,
@@ -17,8 +26,9 @@ from contracts.members import (
     UnitListQuerySchema,
     UpdateMemberSchema,
 )
+from members.importing.worker import ImportWorker
 from members.models import metadata
-from members.usecases import contacts, members, officers, statistics, units
+from members.usecases import audit, clients, contacts, identity, imports, members, officers, statistics, units
 from servicekit import business, ops
 from servicekit.logs import CallContext
 from servicekit.metrics import Metrics
@@ -43,6 +53,7 @@ class MembersService(ops.OpsEndpoints):
     metrics = Metrics()
     business_metrics = business.Declare("registered")  # members_registered_total, at zero from the start
     call_context = CallContext()
+    imports = ImportWorker()
 
     @expected
     def echo(self, value):
@@ -112,6 +123,64 @@ class MembersService(ops.OpsEndpoints):
         return members.rejoin_member(self.uow, _actor(actor), _uuid(member_id), command, idempotency_key)
 
 
+    # --- e-government integration: machine clients, their audit log, import jobs, identity checks ---
+
+    @expected
+    def create_client(self, actor, payload):
+        return clients.create_client(self.uow, _actor(actor), load(CreateClientSchema(), payload))
+
+    @expected
+    def list_clients(self, actor):
+        return clients.list_clients(self.uow, _actor(actor))
+
+    @expected
+    def rotate_client_secret(self, actor, client_id):
+        return clients.rotate_client_secret(self.uow, _actor(actor), _uuid(client_id))
+
+    @expected
+    def disable_client(self, actor, client_id):
+        return clients.disable_client(self.uow, _actor(actor), _uuid(client_id))
+
+    @expected
+    def authenticate_client(self, client_id, client_secret):
+        """For the gateway's token endpoint only."""
+        credentials = load(AuthenticateClientSchema(), {"client_id": client_id, "client_secret": client_secret})
+        return clients.authenticate_client(self.uow, credentials["client_id"], credentials["client_secret"])
+
+    @expected
+    def record_audit(self, records):
+        """Audit records of machine clients' exchanges, sent by the gateway in batches."""
+        return audit.record_audit(self.uow, load(AuditBatchSchema(), {"records": records})["records"])
+
+    @expected
+    def list_audit(self, actor, query):
+        return audit.list_audit(self.uow, _actor(actor), load(AuditQuerySchema(), query))
+
+    @expected
+    def create_import_job(self, actor, payload):
+        command = load(CreateImportJobSchema(), payload)
+        job = imports.create_import_job(self.uow, _actor(actor), command, self.imports.spool)
+        self.imports.wake()
+        return job
+
+    @expected
+    def get_import_job(self, actor, job_id):
+        return imports.get_import_job(self.uow, _actor(actor), _uuid(job_id, ImportJobNotFound))
+
+    @expected
+    def import_errors(self, actor, job_id, after_id=0, limit=5000):
+        job_id = _uuid(job_id, ImportJobNotFound)
+        return imports.import_errors(self.uow, _actor(actor), job_id, int(after_id), min(int(limit), 5000))
+
+    @expected
+    def verify_member(self, actor, member_id, payload):
+        command = load(VerifyMemberSchema(), payload)
+        return identity.verify_member(self.uow, _actor(actor), _uuid(member_id), command)
+
+    @expected
+    def get_verification(self, actor, member_id):
+        return identity.get_verification(self.uow, _actor(actor), _uuid(member_id))
+
     # --- for other services (no actor: never routed by the gateway) ---------------------------------
 
     @expected
@@ -125,8 +194,8 @@ class MembersService(ops.OpsEndpoints):
         return contacts.unit_officers(self.uow, unit_code)
 
 
-def _uuid(value):
+def _uuid(value, not_found=MemberNotFound):
     try:
         return uuid.UUID(str(value))
     except ValueError:
-        raise MemberNotFound(details={"member_id": str(value)}) from None
+        raise not_found(details={"member_id" if not_found is MemberNotFound else "id": str(value)}) from None
