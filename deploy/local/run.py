@@ -63,12 +63,12 @@ DEFAULT_DEMO_PASSWORD = "Khuyenhoc@2025"  # noqa: S105 (the published demo passw
 API_PREFIX = "/api/v1"
 LOGIN_PATH = "/api/v1/auth/login"  # what the gateway serves for officers' logins
 DEMO_LOGINS = [  # (username, level, unit, access): what `members.manage load-demo` creates
-    ("demo.central", "central", "VN Trung ương", "ADMIN: members, units, officers"),
-    ("demo.province", "province", "01 Thành phố Hà Nội", "ADMIN: members, units, officers"),
-    ("demo.commune", "commune", "00070 Phường Hoàn Kiếm", "OFFICER: members"),
-    ("demo.grassroots", "grassroots", "00070-G0001 (under 00070)", "OFFICER: members"),
-    ("demo.viewer", "commune", "00070 Phường Hoàn Kiếm", "VIEWER: read only"),
+    ("demo.central", "central", "VN Trung ương", "ADMIN: all, plus units, officers, webhooks"),
+    ("demo.province", "province", "01 Thành phố Hà Nội", "ADMIN: all, plus units, officers, webhooks"),
+    ("demo.commune", "commune", "00070 Phường Hoàn Kiếm", "OFFICER: members, funds, evaluations"),
     ("demo.chair", "commune", "00070 Phường Hoàn Kiếm", "OFFICER: approves what demo.commune proposes"),
+    ("demo.grassroots", "grassroots", "00070-G0001 (under 00070)", "OFFICER: members, funds, evaluations"),
+    ("demo.viewer", "commune", "00070 Phường Hoàn Kiếm", "VIEWER: read only"),
 ]
 
 REPO = Path(__file__).resolve().parents[2]
