@@ -88,6 +88,14 @@ class TokenExpired(InvalidToken):
     challenge = 'Bearer realm="khuyenhoc-api", error="invalid_token", error_description="token expired"'
 
 
+class TooManyRequests(PlatformError):
+    """Over a rate limit; ``headers`` carries ``Retry-After`` (seconds)."""
+
+    code = "rate_limited"
+    default_en = "Too many requests: slow down and retry after the number of seconds in Retry-After."
+    default_vi = "Quá nhiều yêu cầu: hãy giảm tốc độ và thử lại sau số giây trong tiêu đề Retry-After."
+
+
 class RouteNotFound(NotFound):
     default_en = "There is no such address."
     default_vi = "Không có địa chỉ này."
@@ -120,6 +128,7 @@ ERROR_STATUS = {
     PayloadTooLarge: 413,
     UnsupportedMediaType: 415,
     ValidationFailed: 422,
+    TooManyRequests: 429,
     InternalError: 500,
     ServiceUnavailable: 503,
 }
@@ -140,7 +149,7 @@ def json_response(payload, status=200, headers=None):
 def error_response(error, headers=None):
     """The JSON answer for a ``PlatformError``, with the headers its status calls for."""
     status = status_for(error)
-    headers = dict(headers or {})
+    headers = {**(getattr(error, "headers", None) or {}), **(headers or {})}
     if status == 401:
         headers.setdefault("WWW-Authenticate", getattr(error, "challenge", Unauthenticated.challenge))
     if status == 503:
