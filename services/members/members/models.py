@@ -239,5 +239,21 @@ class MemberVerification(Base):
     note: Mapped[str | None] = mapped_column(String(500))
 
 
+class MemberTitle(Base):
+    """A learning title decided for a member (Công dân học tập), from the evaluations service's
+    ``evaluation_completed``: one row per member, title and year; the newest decision event wins."""
+
+    __tablename__ = "member_titles"
+
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    title_type: Mapped[str] = mapped_column(String(30), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    evaluation_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    decision_reference: Mapped[str] = mapped_column(String(100))
+    decided_on: Mapped[date] = mapped_column(Date)
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 OUTBOX, INBOX, IDEMPOTENCY_KEYS = define_kit_tables(Base.metadata)
 metadata = Base.metadata
