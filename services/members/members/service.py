@@ -28,8 +28,20 @@ from contracts.members import (
 )
 from members.importing.worker import ImportWorker
 from members.models import metadata
-from members.usecases import audit, clients, contacts, identity, imports, members, officers, statistics, units
+from members.usecases import (
+    audit,
+    clients,
+    contacts,
+    identity,
+    imports,
+    members,
+    officers,
+    statistics,
+    titles,
+    units,
+)
 from servicekit import business, ops
+from servicekit.events import event_handler
 from servicekit.logs import CallContext
 from servicekit.metrics import Metrics
 from servicekit.outbox import OutboxRelay
@@ -59,6 +71,11 @@ class MembersService(ops.OpsEndpoints):
     def echo(self, value):
         """A no-op round trip: the framework's ceiling in benchmarks."""
         return value
+
+    @event_handler("evaluations", "evaluation_completed")
+    def handle_evaluation_completed(self, envelope, payload):
+        """A member's record shows the learning titles the evaluations service recognised."""
+        titles.record_evaluation_completed(self.uow, self.name, envelope, payload)
 
     @expected
     def authenticate_officer(self, username, password):
