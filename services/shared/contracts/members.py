@@ -208,6 +208,17 @@ class MemberSchema(Lenient):
     created_at = fields.AwareDateTime(required=True)
     updated_at = fields.AwareDateTime(required=True)
     history = fields.List(fields.Nested(MembershipSchema))
+    titles = fields.List(
+        fields.Nested(lambda: MemberTitleSchema()),
+        metadata={"description": "learning titles recognised (from the evaluations service), on a member's record"},
+    )
+
+
+class MemberTitleSchema(Lenient):
+    title_type = fields.String(required=True, metadata={"description": "e.g. CONG_DAN_HOC_TAP"})
+    year = fields.Integer(required=True)
+    decision_reference = fields.String(required=True)
+    decided_on = fields.Date(required=True)
 
 
 class MemberSearchSchema(Strict):

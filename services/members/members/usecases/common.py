@@ -2,9 +2,12 @@
 
 from datetime import UTC, datetime, timedelta, timezone
 
+from sqlalchemy.orm import object_session
+
 from contracts.errors import PermissionDenied, UnitNotFound, ValidationFailed, field_error
 from contracts.members import MemberSchema, OfficerSchema, UnitSchema
 from members import domain, repository
+from members.usecases import titles
 
 VIETNAM = timezone(timedelta(hours=7))  # no daylight saving time
 
@@ -116,6 +119,8 @@ def member_view(member, unit_name=None, history=None, consent_given_at=None):
     }
     if history is not None:
         view["history"] = history
+        # The record of one member (the only view with its history) also lists its learning titles.
+        view["titles"] = titles.titles_of(object_session(member), member.id)
     return MemberSchema().dump(view)
 
 
