@@ -73,7 +73,7 @@ def fund_by_unit_and_name(session, unit_code, name):
 
 def account_states(session, fund_ids):
     """``{AccountKey: AccountState}`` of every account of these funds."""
-    rows = session.execute(select(Account).where(Account.fund_id.in_(list(fund_ids)))).scalars()
+    rows = session.execute(select(Account).where(Account.fund_id.in_([_uuid(f) for f in fund_ids]))).scalars()
     return {
         AccountKey(str(a.fund_id), a.kind, a.purpose): AccountState(a.debits_posted, a.credits_posted) for a in rows
     }
