@@ -1,7 +1,7 @@
 """members: learning titles of members, from the evaluations service's evaluation_completed
 
 Revision ID: 0004
-Revises: 0003
+Revises: 0005 (after the import jobs migration, so the tree keeps one head)
 Create Date: 2026-12-01
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0003"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
