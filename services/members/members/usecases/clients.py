@@ -12,7 +12,7 @@ import uuid
 from sqlalchemy import select
 
 from contracts.errors import PermissionDenied, ValidationFailed, field_error
-from contracts.integration import ClientNotFound, ClientSchema, ClientWithSecretSchema, InvalidClient
+from contracts.integration import ClientNotFound, ClientSchema, InvalidClient
 from members import domain, passwords
 from members.models import ApiClient, Unit
 from members.usecases import common
@@ -35,7 +35,7 @@ def create_client(uow, actor, command):
         uow.session.add(client)
         result = {**client_view(client), "client_secret": secret}
         uow.commit()
-    return ClientWithSecretSchema().dump(result)
+    return result
 
 
 def list_clients(uow, actor):
@@ -57,7 +57,7 @@ def rotate_client_secret(uow, actor, client_id):
         client.secret_hash, client.secret_rotated_at = passwords.hash_password(secret), common.now()
         result = {**client_view(client), "client_secret": secret}
         uow.commit()
-    return ClientWithSecretSchema().dump(result)
+    return result
 
 
 def disable_client(uow, actor, client_id):
