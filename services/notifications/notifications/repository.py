@@ -103,8 +103,12 @@ def finish(session, row, **values):
     return session.execute(statement).rowcount == 1
 
 
+def as_uuid(value):
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
 def delivery_by_public_id(session, public_id):
-    return session.execute(select(DELIVERIES).where(DELIVERIES.c.public_id == public_id)).first()
+    return session.execute(select(DELIVERIES).where(DELIVERIES.c.public_id == as_uuid(public_id))).first()
 
 
 def deliveries_page(session, where, page, page_size):
@@ -134,7 +138,12 @@ def set_pending(session, delivery_id, now):
 
 
 def recent_notes(session, officer_id, rule, since):
-    """Notes of ``rule`` to one officer since ``since`` (sent, waiting or held): the digest's measure."""
+    """Notes of ``rule`` to one officer since ``since`` (sent, waiting or held): the digest's measure.
+
+    On PostgreSQL concurrent expansions for one officer and rule take turns (a transaction-scoped advisory
+    lock), so each counts the notes of the others and the threshold is exact."""
+    if db.is_postgres(session):
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"digest:{officer_id}:{rule}"))))
     return session.execute(
         select(func.count())
         .select_from(DELIVERIES)
@@ -223,7 +232,8 @@ def active_subscriptions(session):
 
 
 def subscription(session, subscription_id):
-    return session.execute(select(WEBHOOK_SUBSCRIPTIONS).where(WEBHOOK_SUBSCRIPTIONS.c.id == subscription_id)).first()
+    query = select(WEBHOOK_SUBSCRIPTIONS).where(WEBHOOK_SUBSCRIPTIONS.c.id == as_uuid(subscription_id))
+    return session.execute(query).first()
 
 
 def subscriptions_under(session, scope):
@@ -235,7 +245,9 @@ def subscriptions_under(session, scope):
 
 
 def update_subscription(session, subscription_id, **values):
-    session.execute(update(WEBHOOK_SUBSCRIPTIONS).where(WEBHOOK_SUBSCRIPTIONS.c.id == subscription_id).values(**values))
+    session.execute(
+        update(WEBHOOK_SUBSCRIPTIONS).where(WEBHOOK_SUBSCRIPTIONS.c.id == as_uuid(subscription_id)).values(**values)
+    )
 
 
 # --- reminders -------------------------------------------------------------------------------------------

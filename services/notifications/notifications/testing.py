@@ -29,9 +29,19 @@ class SmtpServer:
         self.port = free_port()
         self.folder = Path(tempfile.mkdtemp(prefix="smtp-"))
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{self.port}",
-             "-c", "aiosmtpd.handlers.Mailbox", str(self.folder / "maildir")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                f"127.0.0.1:{self.port}",
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+                str(self.folder / "maildir"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_for(self._answers, 20, 0.05, "local SMTP server")
 
@@ -129,5 +139,12 @@ def local_channels(smtp, sms):
 
 def officer(officer_id, unit_code, level, distance, role="OFFICER"):
     """One entry of ``members.unit_officers``' answer."""
-    return {"officer_id": officer_id, "username": f"u.{officer_id}", "full_name": "Cán bộ", "role": role,
-            "unit_code": unit_code, "unit_level": level, "distance": distance}
+    return {
+        "officer_id": officer_id,
+        "username": f"u.{officer_id}",
+        "full_name": "Cán bộ",
+        "role": role,
+        "unit_code": unit_code,
+        "unit_level": level,
+        "distance": distance,
+    }

@@ -30,7 +30,7 @@ def view(row):
 def webhook_deliveries(uow, actor, subscription_id, query):
     with uow:
         subscription_in_scope(uow.session, actor, subscription_id)
-        where = [DELIVERIES.c.subscription_id == subscription_id]
+        where = [DELIVERIES.c.subscription_id == repository.as_uuid(subscription_id)]
         if query.get("state"):
             where.append(DELIVERIES.c.state == query["state"])
         total, rows = repository.deliveries_page(uow.session, where, query["page"], query["page_size"])

@@ -31,6 +31,7 @@ from notifications import domain, metrics, repository, rules
 from notifications.channels import Message, Permanent, Transient, mask_email, mask_phone
 from notifications.models import DELIVERIES, INBOX_MESSAGES
 from notifications.usecases.events import FROM_LOOKUP
+from servicekit import db
 
 log = logging.getLogger(__name__)
 
@@ -90,9 +91,11 @@ class Dispatcher:
         now = now or datetime.now(UTC)
         with self.session_factory() as session, session.begin():
             claimed = repository.claim_due(session, now, self.settings.batch_size, self.settings.lease_seconds)
+            concurrent = db.is_postgres(session)
         if not claimed:
             return 0
-        pool = eventlet.GreenPool(self.concurrency)
+        # SQLite waits for its write lock in C, freezing every green thread of the process: one at a time.
+        pool = eventlet.GreenPool(self.concurrency if concurrent else 1)
         for row in claimed:
             pool.spawn_n(self.handle, row)
         pool.waitall()
@@ -320,9 +323,9 @@ class Dispatcher:
 def gather_digests(session_factory, book, settings, now=None):
     """Gather the notes HELD before today (Vietnamese date) into one IN_APP digest per officer and rule.
     Returns how many digests were created. Idempotent: a held note is digested once."""
-    now = now or datetime.now(UTC)
+    created_at = datetime.now(UTC)
     with session_factory() as session, session.begin():
-        held = repository.held_before(session, domain.start_of_vietnam_day(now))
+        held = repository.held_before(session, domain.start_of_vietnam_day(now or created_at))
         groups = {}
         for row in held:
             groups.setdefault(row.digest_key, []).append(row)
@@ -337,7 +340,7 @@ def gather_digests(session_factory, book, settings, now=None):
                 "unit": rows[0].data.get("unit", {}),
             }
             digest = repository.new_delivery(
-                now,
+                created_at,
                 dedupe_key=dedupe_key,
                 rule=book.digest.name,
                 channel="IN_APP",

@@ -33,6 +33,7 @@ def list_inbox(uow, actor, query):
 
 
 def mark_read(uow, actor, message_id):
+    message_id = repository.as_uuid(message_id)
     with uow:
         if repository.inbox_message(uow.session, actor["officer_id"], message_id) is None:
             raise InboxMessageNotFound(details={"message_id": str(message_id)})

@@ -51,13 +51,24 @@ def book():
 
 @pytest.fixture
 def settings():
-    return Settings(max_attempts=3, backoff_seconds=0.01, backoff_max_seconds=0.05, lease_seconds=30,
-                    digest_threshold=2, rotation_grace_seconds=3600)
+    return Settings(
+        max_attempts=3,
+        backoff_seconds=0.01,
+        backoff_max_seconds=0.05,
+        lease_seconds=30,
+        digest_threshold=2,
+        rotation_grace_seconds=3600,
+    )
 
 
 def member_event(event_type="member_registered", **payload):
-    values = {"member_id": str(uuid.uuid4()), "member_version": 1, "unit_code": "00070",
-              "unit_path": "/VN/01/00070/", "join_date": date(2026, 3, 1)}
+    values = {
+        "member_id": str(uuid.uuid4()),
+        "member_version": 1,
+        "unit_code": "00070",
+        "unit_path": "/VN/01/00070/",
+        "join_date": date(2026, 3, 1),
+    }
     values.update(payload)
     return load_event(make_event(event_type, values, "members").to_message())
 
@@ -118,6 +129,6 @@ def deliver_all(dispatcher, rows):
             dispatcher.run_once()
             return not [r for r in rows("deliveries") if r["state"] in ("PENDING", "FAILED", "SENDING")]
 
-        wait_for(settled, 30, 0.02, "every delivery settled")
+        wait_for(settled, 10, 0.02, "every delivery settled")
 
     return deliver_all

@@ -8,16 +8,25 @@ from notifications.usecases import deliveries, dispatch, events
 
 
 def contact(member_id, consent=True, email="giang.le@example.com", phone="0912345678"):
-    return {"member_id": member_id, "full_name": "Lê Thị Hương Giang", "email": email, "phone": phone,
-            "unit_code": "00070", "unit_path": "/VN/01/00070/", "status": "ACTIVE", "contact_consent": consent}
+    return {
+        "member_id": member_id,
+        "full_name": "Lê Thị Hương Giang",
+        "email": email,
+        "phone": phone,
+        "unit_code": "00070",
+        "unit_path": "/VN/01/00070/",
+        "status": "ACTIVE",
+        "contact_consent": consent,
+    }
 
 
 def handle(uow, book, settings, envelope_and_payload):
     return events.handle_event(uow(), book, settings, *envelope_and_payload)
 
 
-def test_a_consenting_member_gets_one_welcome_email_and_one_sms(uow, book, settings, event, directory,
-                                                               deliver_all, smtp, sms, rows):
+def test_a_consenting_member_gets_one_welcome_email_and_one_sms(
+    uow, book, settings, event, directory, deliver_all, smtp, sms, rows
+):
     registered = event()
     member_id = registered[1]["member_id"]
     directory.contacts[str(member_id)] = contact(str(member_id))
@@ -47,8 +56,9 @@ def test_a_redelivered_event_creates_nothing_more(uow, book, settings, event, ro
     assert (first, second) == (3, 0) and len(rows("deliveries")) == 3
 
 
-def test_without_contact_consent_nothing_is_sent_to_the_member(uow, book, settings, event, directory,
-                                                               deliver_all, sms, rows):
+def test_without_contact_consent_nothing_is_sent_to_the_member(
+    uow, book, settings, event, directory, deliver_all, sms, rows
+):
     registered = event()
     directory.contacts[str(registered[1]["member_id"])] = contact(str(registered[1]["member_id"]), consent=False)
     handle(uow, book, settings, registered)
@@ -67,12 +77,15 @@ def test_a_member_without_email_gets_only_the_sms(uow, book, settings, event, di
     assert states == {"EMAIL": "SKIPPED", "SMS": "SENT"}
 
 
-def test_officers_of_the_unit_and_of_its_commune_get_an_in_app_note(uow, book, settings, event, directory,
-                                                                    deliver_all, rows):
+def test_officers_of_the_unit_and_of_its_commune_get_an_in_app_note(
+    uow, book, settings, event, directory, deliver_all, rows
+):
     registered = event(unit_code="00070-G0001", unit_path="/VN/01/00070/00070-G0001/")
     directory.officers["00070-G0001"] = [
-        officer("g1", "00070-G0001", "GRASSROOTS", 0), officer("c1", "00070", "COMMUNE", 1),
-        officer("p1", "01", "PROVINCE", 2), officer("v1", "VN", "CENTRAL", 3),
+        officer("g1", "00070-G0001", "GRASSROOTS", 0),
+        officer("c1", "00070", "COMMUNE", 1),
+        officer("p1", "01", "PROVINCE", 2),
+        officer("v1", "VN", "CENTRAL", 3),
     ]
     handle(uow, book, settings, registered)
     deliver_all()
@@ -81,9 +94,9 @@ def test_officers_of_the_unit_and_of_its_commune_get_an_in_app_note(uow, book, s
     assert notes[0]["subject"].startswith("Hội viên mới tại") and str(registered[1]["member_id"]) in notes[0]["body"]
 
 
-def test_a_service_that_does_not_answer_delays_the_message_without_losing_it(uow, book, settings, event,
-                                                                            directory, dispatcher, deliver_all,
-                                                                            sms, rows):
+def test_a_service_that_does_not_answer_delays_the_message_without_losing_it(
+    uow, book, settings, event, directory, dispatcher, deliver_all, sms, rows
+):
     registered = event()
     directory.contacts[str(registered[1]["member_id"])] = contact(str(registered[1]["member_id"]))
     directory.down = True
@@ -95,8 +108,9 @@ def test_a_service_that_does_not_answer_delays_the_message_without_losing_it(uow
     assert {r["state"] for r in rows("deliveries", rule="member_welcome")} == {"SENT"} and len(sms.requests) == 1
 
 
-def test_a_provider_that_always_fails_ends_dead_and_a_replay_sends_it(uow, book, settings, event, directory,
-                                                                       deliver_all, sms, rows):
+def test_a_provider_that_always_fails_ends_dead_and_a_replay_sends_it(
+    uow, book, settings, event, directory, deliver_all, sms, rows
+):
     registered = event()
     directory.contacts[str(registered[1]["member_id"])] = contact(str(registered[1]["member_id"]), email=None)
     sms.default = 503
@@ -120,8 +134,9 @@ def test_a_refused_message_is_dead_at_once(uow, book, settings, event, directory
     assert (dead["state"], dead["attempts"]) == ("DEAD", 1)
 
 
-def test_two_dispatchers_never_send_one_delivery_twice(uow, book, settings, event, directory, dispatcher,
-                                                       sessions, smtp, sms, rows):
+def test_two_dispatchers_never_send_one_delivery_twice(
+    uow, book, settings, event, directory, dispatcher, sessions, smtp, sms, rows
+):
     from notifications.testing import local_channels
 
     for _ in range(10):

@@ -9,16 +9,22 @@ from notifications import manage, models
 
 def test_the_migrated_database_matches_the_models(engine):
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={
-            "compare_type": True, "compare_server_default": True, "version_table": manage.VERSION_TABLE,
-        })
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "compare_type": True,
+                "compare_server_default": True,
+                "version_table": manage.VERSION_TABLE,
+            },
+        )
         assert compare_metadata(context, models.metadata) == []
 
 
 def test_the_projection_of_the_org_tree_holds_the_official_units(engine):
     with engine.connect() as connection:
-        levels = dict(connection.execute(
-            select(models.ORG_UNITS.c.level, func.count()).group_by(models.ORG_UNITS.c.level)).all())
+        levels = dict(
+            connection.execute(select(models.ORG_UNITS.c.level, func.count()).group_by(models.ORG_UNITS.c.level)).all()
+        )
     assert levels == {"CENTRAL": 1, "PROVINCE": 34, "COMMUNE": 3321}
 
 
