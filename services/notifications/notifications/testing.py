@@ -148,3 +148,22 @@ def officer(officer_id, unit_code, level, distance, role="OFFICER"):
         "unit_level": level,
         "distance": distance,
     }
+
+
+def start_notifications(amqp_uri, db_url, smtp, sms, **extra):
+    """The notifications service in this process (a real nameko container) with the local stand-ins as
+    its SMTP server and SMS provider, short backoffs and a fast dispatcher."""
+    from notifications.service import NotificationsService
+    from servicekit.testing import Running, service_config, start_container
+
+    settings = {
+        "DATABASE_URL": db_url, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp.port, "SMS_URL": sms.url + "/sms",
+        "SMS_API_KEY": "test-key", "DISPATCH_INTERVAL_SECONDS": 0.1, "DELIVERY_BACKOFF_SECONDS": 0.05,
+        "DELIVERY_BACKOFF_MAX_SECONDS": 0.2, "DELIVERY_MAX_ATTEMPTS": 3, "REMINDER_INTERVAL_SECONDS": 3600,
+        "OUTBOX_RELAY_INTERVAL_SECONDS": 0.2, "EVENT_RETRY_BACKOFF_SECONDS": 0.05, "RPC_TIMEOUT_SECONDS": 5,
+    }
+    settings.update(extra)
+    config, port = service_config(amqp_uri, **settings)
+    running = Running(start_container(NotificationsService, config), port)
+    running.db_url = db_url
+    return running

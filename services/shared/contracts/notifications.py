@@ -48,7 +48,7 @@ class Lenient(Schema):
         unknown = EXCLUDE
 
 
-class PageQuerySchema(Strict):
+class NotificationsPageQuerySchema(Strict):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
 
@@ -56,7 +56,7 @@ class PageQuerySchema(Strict):
 # --- in-app inbox ----------------------------------------------------------------------------------------
 
 
-class InboxQuerySchema(PageQuerySchema):
+class InboxQuerySchema(NotificationsPageQuerySchema):
     unread_only = fields.Boolean(load_default=False)
 
 
@@ -135,7 +135,7 @@ class WebhookListSchema(Lenient):
     items = fields.List(fields.Nested(WebhookSchema), required=True)
 
 
-class DeliveryQuerySchema(PageQuerySchema):
+class DeliveryQuerySchema(NotificationsPageQuerySchema):
     state = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(DELIVERY_STATES))
 
 
