@@ -73,7 +73,10 @@ case "$command" in
             true|1|yes) migrate ;;
         esac
         # exec: nameko becomes the container's main process, so SIGTERM reaches it and it stops gracefully.
-        exec nameko run --config "$(folder_of "$SERVICE")/config.yml" "$SERVICE.service"
+        # module:Class, not the module alone: `nameko run module` would also try to run every class with
+        # entrypoints that the module imports (the gateway's handler mixins).
+        class="$(echo "$SERVICE" | cut -c1 | tr '[:lower:]' '[:upper:]')$(echo "$SERVICE" | cut -c2-)Service"
+        exec nameko run --config "$(folder_of "$SERVICE")/config.yml" "$SERVICE.service:$class"
         ;;
     migrate)
         need_service
