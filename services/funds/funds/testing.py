@@ -35,3 +35,57 @@ def scholarship_body(amount_vnd=500_000, purpose=None, **overrides):
     if purpose:
         body["purpose"] = purpose
     return body
+
+
+def race_transfers(url, fund_ids, actor, shared_ids, seed, count):
+    """The body of one process of the concurrency test: ``count`` transfers between random funds with
+    random amounts (many would overdraw), each also tried under ``shared_ids`` that every process sends
+    with the same request. Plain SQLAlchemy with psycopg2 or sqlite, no eventlet: a process of its own.
+    Returns ``[(transfer_id, outcome, answer)]`` with outcome "ok" or the error's code.
+
+    Run as ``python -m funds.testing race '<json of the arguments>'``: it prints the result as JSON."""
+    import random
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import sessionmaker
+
+    from contracts.errors import PlatformError
+    from contracts.funds import FundTransferSchema
+    from funds.models import metadata
+    from funds.usecases import transfers
+    from servicekit.uow import Work
+
+    engine = create_engine(url, connect_args={"timeout": 30} if url.startswith("sqlite") else {})
+    if url.startswith("sqlite"):
+        from sqlalchemy import event
+
+        @event.listens_for(engine, "connect")
+        def _autobegin_off(dbapi_connection, _record):
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin(connection):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    factory = sessionmaker(engine, expire_on_commit=False)
+    rng, results = random.Random(seed), []  # noqa: S311 (a test's plan, not a secret)
+    plan = [(str(uuid.uuid4()), rng.sample(fund_ids, 2), rng.randint(1, 400_000)) for _ in range(count)]
+    plan += [(tid, pair, amount) for tid, pair, amount in shared_ids]
+    rng.shuffle(plan)
+    for tid, (source, target), amount in plan:
+        command = FundTransferSchema().load({"from_fund_id": source, "to_fund_id": target, "amount_vnd": amount})
+        try:
+            results.append((tid, "ok", transfers.transfer_between_funds(Work(factory, metadata, "funds"), actor,
+                                                                        command, tid)))
+        except PlatformError as error:
+            results.append((tid, error.code, None))
+    engine.dispose()
+    return results
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    if sys.argv[1:2] == ["race"]:
+        print(json.dumps(race_transfers(**json.loads(sys.argv[2]))))
