@@ -36,12 +36,12 @@ RECIPIENT_CHANNELS = {
 LOOKUPS = {"evaluation", "disbursement", "donation"}
 PARTS = {"EMAIL": ("subject", "body"), "IN_APP": ("subject", "body"), "SMS": ("sms",)}
 
-TITLES_VI = {
-    "LEARNING_CITIZEN": "Công dân học tập",
-    "LEARNING_FAMILY": "Gia đình học tập",
-    "LEARNING_CLAN": "Dòng họ học tập",
-    "LEARNING_COMMUNITY": "Cộng đồng học tập",
-    "LEARNING_UNIT": "Đơn vị học tập",
+TITLES_VI = {  # contracts.evaluations.TITLE_TYPES
+    "CONG_DAN_HOC_TAP": "Công dân học tập",
+    "GIA_DINH_HOC_TAP": "Gia đình học tập",
+    "DONG_HO_HOC_TAP": "Dòng họ học tập",
+    "CONG_DONG_HOC_TAP": "Cộng đồng học tập",
+    "DON_VI_HOC_TAP": "Đơn vị học tập",
 }
 OUTCOMES_VI = {"RECOGNISED": "được công nhận", "NOT_RECOGNISED": "chưa được công nhận"}
 DEADLINES_VI = {"DOSSIER": "nộp hồ sơ", "RECOGNITION": "quyết định công nhận"}
@@ -61,6 +61,7 @@ class Rule:
     event: str | None = None
     lookups: tuple = ()
     digest: bool = False
+    only_if: str | None = None
 
     @property
     def fans_out(self):
@@ -198,6 +199,7 @@ def _rule(path, item, event):
         event=item.get("event"),
         lookups=tuple(item.get("lookups", ())),
         digest=bool(item.get("digest", False)),
+        only_if=item.get("only_if"),
     )
 
 

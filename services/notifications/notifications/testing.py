@@ -157,10 +157,19 @@ def start_notifications(amqp_uri, db_url, smtp, sms, **extra):
     from servicekit.testing import Running, service_config, start_container
 
     settings = {
-        "DATABASE_URL": db_url, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp.port, "SMS_URL": sms.url + "/sms",
-        "SMS_API_KEY": "test-key", "DISPATCH_INTERVAL_SECONDS": 0.1, "DELIVERY_BACKOFF_SECONDS": 0.05,
-        "DELIVERY_BACKOFF_MAX_SECONDS": 0.2, "DELIVERY_MAX_ATTEMPTS": 3, "REMINDER_INTERVAL_SECONDS": 3600,
-        "OUTBOX_RELAY_INTERVAL_SECONDS": 0.2, "EVENT_RETRY_BACKOFF_SECONDS": 0.05, "RPC_TIMEOUT_SECONDS": 5,
+        "DATABASE_URL": db_url,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": smtp.port,
+        "SMS_URL": sms.url + "/sms",
+        "SMS_API_KEY": "test-key",
+        "DISPATCH_INTERVAL_SECONDS": 0.1,
+        "DELIVERY_BACKOFF_SECONDS": 0.05,
+        "DELIVERY_BACKOFF_MAX_SECONDS": 0.2,
+        "DELIVERY_MAX_ATTEMPTS": 3,
+        "REMINDER_INTERVAL_SECONDS": 3600,
+        "OUTBOX_RELAY_INTERVAL_SECONDS": 0.2,
+        "EVENT_RETRY_BACKOFF_SECONDS": 0.05,
+        "RPC_TIMEOUT_SECONDS": 5,
     }
     settings.update(extra)
     config, port = service_config(amqp_uri, **settings)

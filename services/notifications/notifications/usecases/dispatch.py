@@ -185,7 +185,11 @@ class Dispatcher:
                 for o in rules.officers_for(rule.recipient, self.directory.unit_officers(row.recipient_id))
             ]
         else:
-            view = context.get("disbursement") or self.directory.disbursement_view(row.recipient_id)
+            payload = context.get("payload", {})
+            named = any(payload.get(f) for fields in ROLE_FIELDS.values() for f in fields)
+            view = context.get("disbursement") or (
+                payload if named else self.directory.disbursement_view(row.recipient_id)
+            )
             if view is None:
                 raise Skip("unknown disbursement")
             officers = []

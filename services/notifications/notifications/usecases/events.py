@@ -53,6 +53,8 @@ def create_deliveries(session, book, settings, envelope, payload, now):
 
 
 def _rule_rows(rule, payload, data, common, now):
+    if rule.only_if and not payload.get(rule.only_if):
+        return []
     kind = rule.recipient["kind"]
     event_id = common["event_id"]
     if kind in FANOUT_KINDS:
