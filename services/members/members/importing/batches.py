@@ -4,6 +4,7 @@ the outbox), the rejected ones written to the error report, and the job's checkp
 all or nothing. A crash before the commit leaves the checkpoint where it was: the batch runs again.
 """
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -11,18 +12,19 @@ from datetime import timedelta
 from marshmallow import ValidationError
 from sqlalchemy import insert, update
 
-from contracts.envelope import make_event
+from contracts.envelope import registry
 from contracts.errors import MemberAlreadyRegistered, UnitNotFound, ValidationFailed, field_error
 from contracts.members import RegisterMemberSchema
 from members import domain, repository
 from members.importing.rows import RowProblem, column_of, command_payload
-from members.models import Consent, ImportJob, ImportRowError, Member, Membership
+from members.models import OUTBOX, Consent, ImportJob, ImportRowError, Member, Membership
 from members.usecases import common
 from members.usecases import members as registration
 from servicekit import business
 
 SOURCE = "members"
 _SCHEMA = RegisterMemberSchema()
+MEMBERS, MEMBERSHIPS, CONSENTS = Member.__table__, Membership.__table__, Consent.__table__
 
 
 class LeaseLost(Exception):
@@ -51,26 +53,41 @@ class JobContext:
         self.today = common.today()
         self._units = {}
 
-    def unit(self, session, code):
-        """The unit rows register into, checked once per job as a single registration checks it."""
-        if code not in self._units:
+    def check_units(self, session, codes):
+        """Check the units not seen yet, as a single registration checks its unit (once per job)."""
+        for code in codes:
+            if code in self._units:
+                continue
             try:
                 unit = common.unit_in_scope(session, code, common.scope_path(session, self.actor))
                 common.unit_accepting_members(session, code, "unit_code", self.today, unit)
                 self._units[code] = UnitRef(unit.code, unit.path)
             except (UnitNotFound, ValidationFailed) as error:
                 self._units[code] = error
+
+    def unit(self, code):
         found = self._units[code]
         if isinstance(found, Exception):
             raise found
         return found
 
 
-def check_row(session, context, number, raw):
-    """An ``Accepted`` row, or its problems as ``[(column, field_error)]``."""
+def load_row(context, raw):
+    """The row as a loaded registration command, or its problems as ``[(column, field_error)]``. No I/O."""
     try:
-        command = _SCHEMA.load(command_payload(raw, context.format))
-        unit = context.unit(session, command["unit_code"])
+        return _SCHEMA.load(command_payload(raw, context.format))
+    except RowProblem as problem:
+        return problem.problems
+    except ValidationError as error:
+        return _problems(ValidationFailed.from_marshmallow(error))
+
+
+def check_row(context, number, command):
+    """An ``Accepted`` row, or its problems; the row's unit must have been checked (``check_units``)."""
+    if isinstance(command, list):
+        return command
+    try:
+        unit = context.unit(command["unit_code"])
         common.not_in_future(command.get("join_date"), "join_date")
         consent = command["consent"]
         birth = command.get("birth_date") or command.get("birth_year")
@@ -78,14 +95,30 @@ def check_row(session, context, number, raw):
             command, context.today, registration._consent_problems(consent, birth, context.today)
         )
         return Accepted(number, command, fields, unit)
-    except RowProblem as problem:
-        return problem.problems
-    except ValidationError as error:
-        return _problems(ValidationFailed.from_marshmallow(error))
     except UnitNotFound as error:
         return [("unit_code", field_error(error.code, error.message_vi, error.message_en))]
     except ValidationFailed as error:
         return _problems(error)
+
+
+def check_batch(session_factory, context, batch, pause=lambda: None, every=200):
+    """Every row of ``batch`` checked, outside any write transaction: the CPU work yields every ``every``
+    rows (an SQLite transaction must not yield: its lock waits in C and would stall the process)."""
+    loaded = []
+    for index, (number, raw) in enumerate(batch):
+        loaded.append((number, load_row(context, raw)))
+        if index % every == every - 1:
+            pause()
+    codes = {command["unit_code"] for _, command in loaded if isinstance(command, dict)}
+    if codes - set(context._units):
+        with session_factory() as session:
+            context.check_units(session, codes)
+    checked = []
+    for index, (number, command) in enumerate(loaded):
+        checked.append((number, check_row(context, number, command)))
+        if index % every == every - 1:
+            pause()
+    return checked
 
 
 def _problems(error):
@@ -103,11 +136,11 @@ def _duplicate(message_code="member_already_registered"):
     return field_error(error.code, error.message_vi, error.message_en)
 
 
-def process_batch(work, context, owner, expected_done, batch, lease_seconds):
-    """Check, write and checkpoint ``batch`` (``[(row number, raw row)]``). Returns (accepted, rejected)."""
+def process_batch(work, context, owner, expected_done, last_number, checked, lease_seconds):
+    """Write and checkpoint a checked batch (``[(row number, Accepted or problems)]``) whose last row is
+    ``last_number``. Returns (accepted, rejected)."""
     with work:
         session = work.session
-        checked = [(number, check_row(session, context, number, raw)) for number, raw in batch]
         accepted, errors = _without_duplicates(session, checked)
         _write_members(work, context, accepted)
         if errors:
@@ -120,7 +153,7 @@ def process_batch(work, context, owner, expected_done, batch, lease_seconds):
             update(ImportJob)
             .where(ImportJob.id == context.job_id, ImportJob.rows_done == expected_done, ImportJob.lease_owner == owner)
             .values(
-                rows_done=batch[-1][0],
+                rows_done=last_number,
                 rows_accepted=ImportJob.rows_accepted + len(accepted),
                 rows_rejected=ImportJob.rows_rejected + len(errors),
                 lease_until=common.now() + timedelta(seconds=lease_seconds),
@@ -130,6 +163,8 @@ def process_batch(work, context, owner, expected_done, batch, lease_seconds):
             raise LeaseLost(context.job_id)
         work.commit()
     business.count(SOURCE, "registered", len(accepted))
+    if accepted and getattr(work, "_on_events_committed", None):
+        work._on_events_committed()  # wake the outbox relay, as Work.commit does for emitted events
     return len(accepted), len(errors)
 
 
@@ -176,11 +211,26 @@ def _write_members(work, context, accepted):
              "guardian_relation": consent.get("guardian_relation")}
             for purpose in purposes
         )  # fmt: skip
-        events.append(make_event("member_registered", {
-            "member_id": member_id, "member_version": 1, "unit_code": row.unit.code, "unit_path": row.unit.path,
-            "join_date": join_date, "import_job_id": str(context.job_id),
-        }, SOURCE))  # fmt: skip
-    session.execute(insert(Member), members)
-    session.execute(insert(Membership), memberships)
-    session.execute(insert(Consent), consents)
-    work.emit_all(events)
+        events.append({"member_id": member_id, "member_version": 1, "unit_code": row.unit.code,
+                       "unit_path": row.unit.path, "join_date": join_date, "import_job_id": str(context.job_id)})
+    session.execute(MEMBERS.insert(), members)
+    session.execute(MEMBERSHIPS.insert(), memberships)
+    session.execute(CONSENTS.insert(), consents)
+    session.execute(OUTBOX.insert(), outbox_rows(events, work, now))
+
+
+def outbox_rows(payloads, work, now):
+    """Outbox rows of ``member_registered`` events, as ``Work.emit_all`` writes them, built with one payload
+    schema for the whole batch (``make_event`` builds two schemas an event: half the batch's time)."""
+    registry.ensure_loaded()
+    version = registry.current["member_registered"]
+    schema = registry.schemas[("member_registered", version)]()
+    headers, occurred_at = json.dumps(getattr(work, "_headers", {})), now.isoformat()
+    rows = []
+    for payload in schema.dump(payloads, many=True):
+        event_id = uuid.uuid4()
+        body = {"event_id": str(event_id), "event_type": "member_registered", "version": version, "source": SOURCE,
+                "occurred_at": occurred_at, "payload": payload}  # fmt: skip
+        rows.append({"event_id": event_id, "event_type": "member_registered", "headers": headers, "created_at": now,
+                     "body": json.dumps(body, ensure_ascii=False)})  # fmt: skip
+    return rows

@@ -30,11 +30,13 @@ def iter_rows(path, file_format, skip=0):
             yield number, row
 
 
-def count_rows(path, file_format):
-    """The number of the last data row (blank lines are numbered but never processed)."""
+def count_rows(path, file_format, pause=lambda: None, every=5000):
+    """The number of the last data row (blank lines are numbered but never processed); ``pause`` is
+    called every ``every`` rows, so that a long count lets the other greenthreads run."""
     last = 0
-    for last, _ in {"CSV": _csv_rows, "XLSX": _xlsx_raw_rows, "JSON": _json_rows}[file_format](path):  # noqa: B007
-        pass
+    for last, _ in {"CSV": _csv_rows, "XLSX": _xlsx_raw_rows, "JSON": _json_rows}[file_format](path):
+        if last % every == 0:
+            pause()
     return last
 
 
@@ -112,17 +114,19 @@ def _json_rows(path):
     try:
         with open(path, encoding="utf-8-sig") as text:
             buffer, position = _fill(text, ""), 0
-            buffer, position = _skip(text, buffer, position)
+            buffer, position, _ = _skip(text, buffer, position)
             if buffer[position : position + 1] != "[":
                 raise UnreadableFile("not a JSON array")
             position += 1
             number = 0
             while True:
-                buffer, position = _skip(text, buffer, position, ",")
+                buffer, position, separated = _skip(text, buffer, position, "," if number else "")
                 if buffer[position : position + 1] == "]":
                     return
                 if position >= len(buffer):
                     raise UnreadableFile("the JSON array is not closed")
+                if number and not separated:
+                    raise UnreadableFile("elements of the JSON array must be separated by commas")
                 item, position, buffer = _decode_one(decoder, text, buffer, position)
                 number += 1
                 yield number, item if isinstance(item, dict) else {"_not_an_object": item}
@@ -135,7 +139,8 @@ def _fill(text, buffer):
 
 
 def _skip(text, buffer, position, also=""):
-    """Past whitespace (and, once, a separator in ``also``); reads more text when the buffer runs out."""
+    """Past whitespace (and, once, a separator in ``also``); reads more text when the buffer runs out.
+    Returns ``(buffer, position, whether a separator was passed)``."""
     seen_separator = False
     while True:
         while position < len(buffer):
@@ -145,10 +150,10 @@ def _skip(text, buffer, position, also=""):
             seen_separator = seen_separator or char in also
             position += 1
         if position < len(buffer):
-            return buffer, position
+            return buffer, position, seen_separator
         more = text.read(CHUNK)
         if not more:
-            return buffer, position
+            return buffer, position, seen_separator
         buffer, position = buffer[position:] + more, 0
 
 

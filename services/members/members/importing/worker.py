@@ -24,7 +24,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from members.importing import readers
-from members.importing.batches import JobContext, LeaseLost, process_batch
+from members.importing.batches import JobContext, LeaseLost, check_batch, process_batch
 from members.models import ImportJob
 from members.usecases import common
 from servicekit.config import setting
@@ -87,7 +87,8 @@ class JobRunner:
             if not path.is_file():
                 return self._fail(job_id, "the file is no longer in the spool")
             if total is None:
-                _set(self.session_factory, job_id, self.owner, rows_total=readers.count_rows(path, file_format))
+                total = readers.count_rows(path, file_format, self.pause)
+                _set(self.session_factory, job_id, self.owner, rows_total=total)
             context = JobContext(job_id, actor, file_format)
             batch = []
             for number, raw in readers.iter_rows(path, file_format, skip=done):
@@ -112,10 +113,11 @@ class JobRunner:
         return "COMPLETED"
 
     def _commit(self, context, done, batch):
+        checked = check_batch(self.session_factory, context, batch, self.pause)
         for attempt in range(3):
             work = Work(self.session_factory, self.metadata, "members", on_events_committed=self.on_events)
             try:
-                process_batch(work, context, self.owner, done, batch, self.lease_seconds)
+                process_batch(work, context, self.owner, done, batch[-1][0], checked, self.lease_seconds)
                 return batch[-1][0]
             except IntegrityError:
                 # A single registration of one of these CCCDs committed between the check and the insert:
@@ -131,6 +133,15 @@ class JobRunner:
         return "FAILED"
 
 
+IMPORT_SETTINGS = ("IMPORT_SPOOL_DIR", "IMPORT_BATCH_SIZE", "IMPORT_POLL_SECONDS", "IMPORT_LEASE_SECONDS",
+                   "IMPORT_WORKER_ENABLED")  # fmt: skip
+
+
+def _with_environment(config, keys):
+    """The service's configuration, with the environment filling the import keys its config.yml lacks."""
+    return {**config, **{k: os.environ[k] for k in keys if config.get(k) in (None, "") and k in os.environ}}
+
+
 class ImportWorker(DependencyProvider):
     """``imports = ImportWorker()`` on the members service: processes import jobs in a background thread,
     at once when ``wake()`` is called (a job was created), otherwise every ``IMPORT_POLL_SECONDS``."""
@@ -138,7 +149,7 @@ class ImportWorker(DependencyProvider):
     def setup(self):
         from servicekit.uow import UnitOfWork
 
-        config = self.container.config
+        config = _with_environment(self.container.config, IMPORT_SETTINGS)
         self.spool = spool_dir(config)
         self.batch_size = setting(config, "IMPORT_BATCH_SIZE", 1000, int)
         self.poll = setting(config, "IMPORT_POLL_SECONDS", 2.0, float)
