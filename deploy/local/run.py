@@ -366,7 +366,9 @@ def start(service: Service, common: dict[str, str], children: list[Child]) -> Ch
         "run",
         "--config",
         str(REPO / service.folder / "config.yml"),
-        f"{service.name}.service",
+        # module:Class, not the bare module: `nameko run` would take every class of the module with
+        # entrypoints, the gateway's handler mixins included, and refuse them for having no name.
+        f"{service.name}.service:{service.name.capitalize()}Service",
     ]
     log_path = LOG_DIR / f"{service.name}.log"
     child = Child(service.name, argv, env_for(service, common), log_path, port=web_port(service))

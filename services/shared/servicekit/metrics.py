@@ -148,6 +148,20 @@ class Metrics(DependencyProvider):
     def __init__(self):
         self._started = {}  # one provider serves every worker of the container: state is per worker_ctx
 
+    def setup(self):
+        """Every RPC method's and event handler's series exist at zero from the start (Prometheus' advice):
+        a rate or an alert over a series that appears only with its first error would miss that error."""
+        service = self.container.service_name
+        for entrypoint in self.container.entrypoints:
+            if isinstance(entrypoint, Rpc):
+                for outcome in (OK, REJECTED, ERROR):
+                    RPC_REQUESTS.labels(service, entrypoint.method_name, outcome)
+            elif isinstance(entrypoint, EventHandler):
+                source, event_type = entrypoint.source_service, entrypoint.event_type
+                for outcome in (OK, REJECTED, ERROR):
+                    EVENTS_HANDLED.labels(service, source, event_type, outcome)
+                EVENTS_DEAD_LETTERED.labels(service, source, event_type)
+
     def worker_setup(self, worker_ctx):
         self._started[worker_ctx] = time.perf_counter()
 

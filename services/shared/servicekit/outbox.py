@@ -217,6 +217,7 @@ class OutboxRelay(DependencyProvider):
         self.linger = kit_setting(config, "OUTBOX_RELAY_LINGER_SECONDS", float)
         self.amqp_uri = config["AMQP_URI"]
         self.enabled = kit_setting(config, "OUTBOX_RELAY_ENABLED", bool)
+        metrics.OUTBOX_PUBLISHED.labels(self.service)  # at zero from the start, for rates and alerts
         self.uow = next(d for d in self.container.dependencies if isinstance(d, UnitOfWork))
         self.uow.on_events_committed(self.wake)
         self.publisher = BatchPublisher(
