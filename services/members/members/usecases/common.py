@@ -2,12 +2,9 @@
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from sqlalchemy.orm import object_session
-
 from contracts.errors import PermissionDenied, UnitNotFound, ValidationFailed, field_error
 from contracts.members import MemberSchema, OfficerSchema, UnitSchema
 from members import domain, repository
-from members.usecases import titles
 
 VIETNAM = timezone(timedelta(hours=7))  # no daylight saving time
 
@@ -94,7 +91,7 @@ def unit_view(unit):
     )
 
 
-def member_view(member, unit_name=None, history=None, consent_given_at=None):
+def member_view(member, unit_name=None, history=None, consent_given_at=None, titles=None):
     """The member as the API shows it (JSON-ready): CCCD and phone masked, e-mail only as a flag."""
     view = {
         "id": member.id,
@@ -119,8 +116,8 @@ def member_view(member, unit_name=None, history=None, consent_given_at=None):
     }
     if history is not None:
         view["history"] = history
-        # The record of one member (the only view with its history) also lists its learning titles.
-        view["titles"] = titles.titles_of(object_session(member), member.id)
+    if titles is not None:
+        view["titles"] = titles
     return MemberSchema().dump(view)
 
 

@@ -8,7 +8,7 @@ from contracts.envelope import make_event
 from contracts.errors import MemberAlreadyRegistered, MemberNotFound, TransitionRejected, ValidationFailed
 from members import domain, repository
 from members.models import Consent, Member, Membership
-from members.usecases import common
+from members.usecases import common, titles
 from servicekit import business
 
 SOURCE = "members"
@@ -235,7 +235,9 @@ def get_member(uow, actor, member_id):
             }
             for m, name in repository.memberships_of(uow.session, member.id)
         ]
-        return common.member_view(member, repository.get_unit(uow.session, member.unit_code).name, history)
+        unit_name = repository.get_unit(uow.session, member.unit_code).name
+        # The record of one member also lists its learning titles (kept from evaluation_completed).
+        return common.member_view(member, unit_name, history, titles=titles.titles_of(uow.session, member.id))
 
 
 def _member_in_scope(session, actor, member_id):
