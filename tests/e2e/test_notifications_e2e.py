@@ -136,3 +136,29 @@ def test_a_receiver_that_always_fails_ends_dead_and_gets_the_webhook_when_replay
     assert verify_webhook(webhook["secret"], headers, body)
     assert province.get(log).json()["items"][0]["state"] == "SENT"
     province.request("DELETE", f"/webhooks/{webhook['id']}")
+
+
+def test_an_operator_resends_a_dead_webhook_with_opsctl(api, province, hook, notifications_service):
+    """The operator's tool, against the real notifications service: a dead delivery is sent again; an
+    unknown one is refused with the service's own error."""
+    import io
+
+    from servicekit import opsctl
+
+    hook.default = 500
+    webhook = subscribe(province, hook)
+    register_consenting_member(api)
+    log = f"/webhooks/{webhook['id']}/deliveries"
+    [dead] = wait_for(lambda: province.get(log, params={"state": "DEAD"}).json()["items"], message="dead delivery")
+    hook.default = 200
+    out = io.StringIO()
+    amqp_uri = _amqp(notifications_service)
+    assert opsctl.main(["--amqp-uri", amqp_uri, "webhook-resend", dead["id"], "--timeout", "10"], out) == opsctl.DONE
+    assert json.loads(out.getvalue())["state"] == "PENDING"
+    [(_, headers, body, _)] = wait_for(lambda: hook.accepted(), message="webhook after the operator's re-send")
+    assert verify_webhook(webhook["secret"], headers, body)
+    unknown = str(uuid.uuid4())
+    assert opsctl.main(["--amqp-uri", amqp_uri, "webhook-resend", unknown, "--timeout", "10"], io.StringIO()) == (
+        opsctl.FAILED
+    )
+    province.request("DELETE", f"/webhooks/{webhook['id']}")

@@ -180,3 +180,11 @@ class NotificationsService(ops.OpsEndpoints):
         result = deliveries.replay_webhook_delivery(self.uow, _actor(actor), _uuid(delivery_id, DeliveryNotFound))
         self.wake_dispatcher()
         return result
+
+    @expected
+    def replay_delivery(self, delivery_id):
+        """The operator's re-send of any dead delivery (``servicekit.opsctl webhook-resend``): no actor, so
+        never routed by the gateway; the broker's permissions keep it to operators."""
+        result = deliveries.replay(self.uow, _uuid(delivery_id, DeliveryNotFound))
+        self.wake_dispatcher()
+        return result
