@@ -75,20 +75,25 @@ class EvaluationsHandlers:
     def submit_self_assessment(self, request, evaluation_id):
         actor = self.auth.actor(request)
         payload = validated_body(request, SelfAssessmentSchema)
-        evaluation = self.evaluations.submit_self_assessment(actor, str(evaluation_id), payload)
+        key = idempotency_key(request)
+        evaluation = self.evaluations.submit_self_assessment(actor, str(evaluation_id), payload, idempotency_key=key)
         return 200, relay(EvaluationSchema, evaluation)
 
     @api
     def review_evaluation(self, request, evaluation_id):
         actor = self.auth.actor(request)
         payload = validated_body(request, ReviewSchema)
-        return 200, relay(EvaluationSchema, self.evaluations.review_evaluation(actor, str(evaluation_id), payload))
+        key = idempotency_key(request)
+        evaluation = self.evaluations.review_evaluation(actor, str(evaluation_id), payload, idempotency_key=key)
+        return 200, relay(EvaluationSchema, evaluation)
 
     @api
     def decide_evaluation(self, request, evaluation_id):
         actor = self.auth.actor(request)
         payload = validated_body(request, DecisionSchema)
-        return 200, relay(EvaluationSchema, self.evaluations.decide_evaluation(actor, str(evaluation_id), payload))
+        key = idempotency_key(request)
+        evaluation = self.evaluations.decide_evaluation(actor, str(evaluation_id), payload, idempotency_key=key)
+        return 200, relay(EvaluationSchema, evaluation)
 
     @api
     def evaluation_statistics(self, request, code):

@@ -95,22 +95,28 @@ class EvaluationsService(ops.OpsEndpoints):
         return registrations.get_evaluation(self.uow, self.policy, _actor(actor), evaluation_id)
 
     @expected
-    def submit_self_assessment(self, actor, evaluation_id, payload):
+    def submit_self_assessment(self, actor, evaluation_id, payload, idempotency_key=None):
         command = load(SelfAssessmentSchema(), payload)
         evaluation_id = _uuid(evaluation_id, EvaluationNotFound)
-        return lifecycle.submit_self_assessment(self.uow, self.policy, _actor(actor), evaluation_id, command)
+        return lifecycle.submit_self_assessment(
+            self.uow, self.policy, _actor(actor), evaluation_id, command, idempotency_key=idempotency_key
+        )
 
     @expected
-    def review_evaluation(self, actor, evaluation_id, payload):
+    def review_evaluation(self, actor, evaluation_id, payload, idempotency_key=None):
         command = load(ReviewSchema(), payload)
         evaluation_id = _uuid(evaluation_id, EvaluationNotFound)
-        return lifecycle.review_evaluation(self.uow, self.policy, _actor(actor), evaluation_id, command)
+        return lifecycle.review_evaluation(
+            self.uow, self.policy, _actor(actor), evaluation_id, command, idempotency_key=idempotency_key
+        )
 
     @expected
-    def decide_evaluation(self, actor, evaluation_id, payload):
+    def decide_evaluation(self, actor, evaluation_id, payload, idempotency_key=None):
         command = load(DecisionSchema(), payload)
         evaluation_id = _uuid(evaluation_id, EvaluationNotFound)
-        return lifecycle.decide_evaluation(self.uow, self.policy, _actor(actor), evaluation_id, command)
+        return lifecycle.decide_evaluation(
+            self.uow, self.policy, _actor(actor), evaluation_id, command, idempotency_key=idempotency_key
+        )
 
     @expected
     def evaluation_statistics(self, actor, code, query):

@@ -8,6 +8,8 @@
   year, counted from the service's own projection of members.
 
 Every step out of turn is ``TransitionRejected`` (409); a step after its deadline ``DeadlinePassed`` (409).
+A step retried with the same ``Idempotency-Key`` (a reply lost on a phone's network) gets the first answer
+again instead of a 409, since the evaluation has moved on.
 """
 
 from contracts.evaluations import DeadlinePassed, RecognitionRejected, slot_of
@@ -16,8 +18,12 @@ from evaluations.usecases import common
 from evaluations.usecases.registrations import check_dossier_deadline, event
 
 
-def submit_self_assessment(uow, policy, actor, evaluation_id, command, on=None):
+def submit_self_assessment(uow, policy, actor, evaluation_id, command, on=None, idempotency_key=None):
     with uow:
+        request = _request(evaluation_id, command)
+        replay = uow.idempotent("submit_self_assessment", actor["officer_id"], idempotency_key, request)
+        if replay is not None:
+            return replay
         common.require_write(actor)
         evaluation = common.evaluation_in_scope(uow.session, actor, evaluation_id, for_update=True)
         status = domain.next_status(evaluation.status, "self_assess")
@@ -29,12 +35,17 @@ def submit_self_assessment(uow, policy, actor, evaluation_id, command, on=None):
         _advance(evaluation, status)
         uow.emit(event("self_assessment_submitted", evaluation, score=result.total))
         view = common.evaluation_view(evaluation, criteria_set)
+        uow.remember(view)
         uow.commit()
     return view
 
 
-def review_evaluation(uow, policy, actor, evaluation_id, command, on=None):
+def review_evaluation(uow, policy, actor, evaluation_id, command, on=None, idempotency_key=None):
     with uow:
+        request = _request(evaluation_id, command)
+        replay = uow.idempotent("review_evaluation", actor["officer_id"], idempotency_key, request)
+        if replay is not None:
+            return replay
         common.require_write(actor)
         evaluation = common.evaluation_in_scope(uow.session, actor, evaluation_id, for_update=True)
         common.require_recognising_level(uow.session, policy, actor, evaluation)
@@ -53,12 +64,17 @@ def review_evaluation(uow, policy, actor, evaluation_id, command, on=None):
         evaluation.review_note, evaluation.reviewed_by = command.get("note"), actor["username"]
         _advance(evaluation, status)
         view = common.evaluation_view(evaluation, criteria_set)
+        uow.remember(view)
         uow.commit()
     return view
 
 
-def decide_evaluation(uow, policy, actor, evaluation_id, command, on=None):
+def decide_evaluation(uow, policy, actor, evaluation_id, command, on=None, idempotency_key=None):
     with uow:
+        request = _request(evaluation_id, command)
+        replay = uow.idempotent("decide_evaluation", actor["officer_id"], idempotency_key, request)
+        if replay is not None:
+            return replay
         common.require_write(actor)
         session, day = uow.session, on or common.today()
         evaluation = common.evaluation_in_scope(session, actor, evaluation_id, for_update=True)
@@ -80,8 +96,14 @@ def decide_evaluation(uow, policy, actor, evaluation_id, command, on=None):
                        degree=evaluation.degree, decision_reference=evaluation.decision_reference,
                        decided_on=decided_on))
         view = common.evaluation_view(evaluation, criteria_set)
+        uow.remember(view)
         uow.commit()
     return view
+
+
+def _request(evaluation_id, command):
+    """What a retry must repeat to replay the first answer: the evaluation and the body."""
+    return {"evaluation_id": str(evaluation_id), **command}
 
 
 def _advance(evaluation, status):

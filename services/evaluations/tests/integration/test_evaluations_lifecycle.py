@@ -251,3 +251,25 @@ def test_upcoming_deadlines_list_each_title_and_the_brief_carries_no_names(campa
     brief = registrations.evaluation_brief(uow(), evaluation_id)
     assert set(brief) == {"id", "title_type", "year", "unit_code", "subject_kind", "member_id", "outcome",
                           "decision_reference"}
+
+
+def test_a_step_retried_with_its_key_gets_the_first_answer_and_changes_nothing(campaign, member, steps, uow, policy,
+                                                                             officer, events):
+    campaign()
+    registered = steps.register(citizen(member()))
+    payload = {"answers": CITIZEN_ANSWERS}
+    first = lifecycle.submit_self_assessment(uow(), policy, officer, registered["id"], payload, on=DAY,
+                                             idempotency_key="assess-1")
+    again = lifecycle.submit_self_assessment(uow(), policy, officer, registered["id"], payload, on=DAY,
+                                             idempotency_key="assess-1")
+    assert again == first and first["status"] == "SELF_ASSESSED"
+    assert len(events("self_assessment_submitted")) == 1
+    with pytest.raises(TransitionRejected):  # without the key, the same body is a second step out of turn
+        lifecycle.submit_self_assessment(uow(), policy, officer, registered["id"], payload, on=DAY)
+    decision = {"outcome": "RECOGNISED", "decision_reference": "15/QĐ-KH", "decided_on": None}
+    steps.review(registered["id"])
+    decided = lifecycle.decide_evaluation(uow(), policy, officer, registered["id"], decision, on=DAY,
+                                          idempotency_key="decide-1")
+    assert lifecycle.decide_evaluation(uow(), policy, officer, registered["id"], decision, on=DAY,
+                                       idempotency_key="decide-1") == decided
+    assert len(events("evaluation_completed")) == 1
