@@ -88,12 +88,28 @@ class NotificationsService(ops.OpsEndpoints):
     def handle_unit_created(self, envelope, payload):
         self._on_event(envelope, payload, also=events.unit_created_projection(payload))
 
+    @event_handler("evaluations", "evaluation_registered")
+    def handle_evaluation_registered(self, envelope, payload):
+        self._on_event(envelope, payload)
+
+    @event_handler("evaluations", "self_assessment_submitted")
+    def handle_self_assessment_submitted(self, envelope, payload):
+        self._on_event(envelope, payload)
+
     @event_handler("evaluations", "evaluation_completed")
     def handle_evaluation_completed(self, envelope, payload):
         self._on_event(envelope, payload)
 
     @event_handler("funds", "donation_received")
     def handle_donation_received(self, envelope, payload):
+        self._on_event(envelope, payload)
+
+    @event_handler("funds", "disbursement_requested")
+    def handle_disbursement_requested(self, envelope, payload):
+        self._on_event(envelope, payload)
+
+    @event_handler("funds", "fund_transfer_completed")
+    def handle_fund_transfer_completed(self, envelope, payload):
         self._on_event(envelope, payload)
 
     @event_handler("funds", "disbursement_approved")

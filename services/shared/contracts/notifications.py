@@ -30,10 +30,14 @@ WEBHOOK_EVENT_TYPES = (
     "member_left",
     "member_rejoined",
     "unit_created",
+    "evaluation_registered",
+    "self_assessment_submitted",
     "evaluation_completed",
     "donation_received",
+    "disbursement_requested",
     "disbursement_approved",
     "disbursement_paid",
+    "fund_transfer_completed",
 )
 MAX_PAGE_SIZE = 100
 

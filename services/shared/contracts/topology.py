@@ -5,7 +5,9 @@ consumer has never run from being dropped (RELIABILITY.md, fact 5). Each queue i
 delivery limit; a message that fails that many times, or is rejected as permanently invalid, goes to
 the queue's dead-letter queue ``<queue>.dlq`` through the consumer's dead-letter exchange.
 
-A service that starts consuming a new event adds its line here.
+A service that starts consuming a new event adds its line here. Every event a service publishes has at
+least one consumer here (notifications offers them all to webhook subscribers): the relay keeps an event
+that no queue is bound to in the outbox, retrying, rather than let the broker drop it.
 """
 
 from dataclasses import dataclass
@@ -53,10 +55,14 @@ SUBSCRIPTIONS = (
     Subscription("notifications", "members", "member_left"),
     Subscription("notifications", "members", "member_rejoined"),
     Subscription("notifications", "members", "unit_created"),
+    Subscription("notifications", "evaluations", "evaluation_registered"),
+    Subscription("notifications", "evaluations", "self_assessment_submitted"),
     Subscription("notifications", "evaluations", "evaluation_completed"),
     Subscription("notifications", "funds", "donation_received"),
+    Subscription("notifications", "funds", "disbursement_requested"),
     Subscription("notifications", "funds", "disbursement_approved"),
     Subscription("notifications", "funds", "disbursement_paid"),
+    Subscription("notifications", "funds", "fund_transfer_completed"),
 )
 
 

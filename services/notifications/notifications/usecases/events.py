@@ -36,7 +36,8 @@ def create_deliveries(session, book, settings, envelope, payload, now):
     plain = json.loads(json.dumps(payload, default=str))
     unit_code = plain.get("unit_code")
     unit = repository.unit(session, unit_code)
-    unit_path = plain.get("unit_path") or (unit.path if unit else None)
+    # A transfer between funds belongs, for webhook scopes, to the unit that received it.
+    unit_path = plain.get("unit_path") or plain.get("to_unit_path") or (unit.path if unit else None)
     event = {k: str(envelope[k]) for k in ("event_id", "event_type", "source", "occurred_at")}
     data = {"event": event, "payload": plain, "unit": {"code": unit_code, "name": unit.name if unit else unit_code}}
     common = {

@@ -110,3 +110,32 @@ def test_a_recognised_member_is_congratulated_and_the_unit_told(uow, book, setti
     assert "Chúc mừng Trần Văn Bình đạt danh hiệu Công dân học tập năm 2026" in body.decode()
     [note] = rows("inbox_messages", officer_id="c1")
     assert "được công nhận, quyết định 12/QĐ-KH" in note["body"]
+
+
+def test_the_officers_of_the_unit_are_told_a_disbursement_awaits_approval(
+    uow, book, settings, directory, deliver_all, rows
+):
+    directory.officers["00070"] = [officer("c1", "00070", "COMMUNE", 0), officer("p1", "01", "PROVINCE", 1)]
+    requested = event(
+        "disbursement_requested", "funds", **FUND, disbursement_id=str(uuid.uuid4()), kind="HOC_BONG",
+        amount_vnd=3_000_000, purpose=None, proposed_by="o-1",
+    )
+    events.handle_event(uow(), book, settings, *requested)
+    deliver_all()
+    [note] = rows("inbox_messages")  # the commune's officers approve; the province is not bothered
+    assert note["officer_id"] == "c1" and note["subject"] == "Khoản chi chờ phê duyệt"
+    assert "3.000.000 đồng" in note["body"]
+
+
+def test_the_receiving_units_officers_are_told_of_a_grant(uow, book, settings, directory, deliver_all, rows):
+    directory.officers["00070"] = [officer("c1", "00070", "COMMUNE", 0)]
+    directory.officers["01"] = [officer("p1", "01", "PROVINCE", 0)]
+    grant = event(
+        "fund_transfer_completed", "funds", transfer_id="grant-1", from_fund_id=str(uuid.uuid4()),
+        from_unit_code="01", from_unit_path="/VN/01/", to_fund_id=str(uuid.uuid4()), to_unit_code="00070",
+        to_unit_path="/VN/01/00070/", amount_vnd=50_000_000, purpose=None, transferred_on=date(2026, 3, 1),
+    )
+    events.handle_event(uow(), book, settings, *grant)
+    deliver_all()
+    [note] = rows("inbox_messages")
+    assert note["officer_id"] == "c1" and "50.000.000 đồng" in note["body"] and "từ đơn vị 01" in note["body"]

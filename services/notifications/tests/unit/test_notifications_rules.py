@@ -27,8 +27,10 @@ def test_every_rule_of_the_service_loads_and_renders_its_sample():
         "member_registered",
         "evaluation_completed",
         "donation_received",
+        "disbursement_requested",
         "disbursement_approved",
         "disbursement_paid",
+        "fund_transfer_completed",
     }
 
 
