@@ -92,8 +92,9 @@ def _operation(route):
         operation["parameters"].append({"in": "query", "schema": route.query})
     if route.idempotent:
         operation["parameters"].append({
-            "in": "header", "name": "Idempotency-Key", "required": False,
-            "description": "Khóa chống lặp / Replays the first result of a repeated request",
+            "in": "header", "name": "Idempotency-Key", "required": route.key_required,
+            "description": "Khóa chống lặp / Replays the first result of a repeated request"
+            + (" (bắt buộc: là mã giao dịch / required: it is the transfer's id)" if route.key_required else ""),
             "schema": {"type": "string", "minLength": 1, "maxLength": MAX_IDEMPOTENCY_KEY_LENGTH,
                        "pattern": "^[\\x20-\\x7e]+$"},
         })

@@ -18,6 +18,7 @@ class Route:
     body: type | None = None
     query: type | None = None
     idempotent: bool = False  # reads Idempotency-Key and replays a repeated request
+    key_required: bool = False  # the Idempotency-Key must be sent (money: it is the transfer's id)
     calls_service: bool = True  # may answer 503 when the service does not answer in time
     errors: tuple = ()  # statuses beyond those the other fields imply (openapi.error_statuses)
 

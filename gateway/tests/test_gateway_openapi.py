@@ -79,3 +79,15 @@ def test_every_error_response_has_the_error_body():
     for response in components["responses"].values():
         assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
     assert {"code", "message", "message_en", "fields"} <= set(components["schemas"]["Error"]["properties"])
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.idempotent], ids=lambda route: route.name)
+def test_the_idempotency_key_is_documented_as_required_exactly_where_money_moves(route):
+    [key] = [p for p in operation(route)["parameters"] if p["in"] == "header"]
+    assert key["required"] is route.key_required
+
+
+def test_the_routes_that_move_money_require_their_key():
+    assert {r.name for r in ROUTES if r.key_required} == {
+        "record_donation", "pay_disbursement", "transfer_between_funds", "reverse_transfer",
+    }
