@@ -46,13 +46,16 @@ class Service:
     folder: str  # relative to the repository root; holds config.yml and the package
     web_port: int  # default port of its /healthz and /metrics (or, for the gateway, the API)
     demo: bool = False  # run `python -m <name>.manage load-demo` after migrating
+    # and `load-demo --after-events` once every service is up: the part of its demo that needs what it
+    # learns from the other services' demo events (members in a projection, grassroots units)
+    demo_after_events: bool = False
 
 
 # Services in start order. A service whose folder has no config.yml yet is skipped with a note.
 SERVICES = [
     Service("members", "services/members", web_port=8001, demo=True),
-    Service("funds", "services/funds", web_port=8002, demo=True),
-    Service("evaluations", "services/evaluations", web_port=8003, demo=True),
+    Service("funds", "services/funds", web_port=8002, demo=True, demo_after_events=True),
+    Service("evaluations", "services/evaluations", web_port=8003, demo=True, demo_after_events=True),
     Service("notifications", "services/notifications", web_port=8004),
 ]
 GATEWAY = Service("gateway", "gateway", web_port=8000)
@@ -330,7 +333,8 @@ def demo_already_loaded(url: str) -> bool:
     return DEMO_MARKER.is_file() and _demo_key(url) in DEMO_MARKER.read_text(encoding="utf-8").split()
 
 
-def prepare(service: Service, common: dict[str, str], load_demo: bool, children: list[Child]) -> None:
+def prepare(service: Service, common: dict[str, str], load_demo: bool, children: list[Child]) -> bool:
+    """Migrate, and load the demo unless it is there; True when this run loaded it."""
     env = env_for(service, common)
     log_path = LOG_DIR / f"{service.name}.log"
     python = sys.executable
@@ -356,6 +360,19 @@ def prepare(service: Service, common: dict[str, str], load_demo: bool, children:
             )
             with DEMO_MARKER.open("a", encoding="utf-8") as marker:
                 marker.write(_demo_key(url) + "\n")
+            return True
+    return False
+
+
+def finish_demo(service: Service, common: dict[str, str], children: list[Child]) -> None:
+    """The part of a service's demo that needs the other services' demo events (they flow once all run)."""
+    run_command(
+        f"{service.name} load-demo --after-events",
+        [sys.executable, "-m", f"{service.name}.manage", "load-demo", "--after-events"],
+        env_for(service, common),
+        LOG_DIR / f"{service.name}.log",
+        children,
+    )
 
 
 def start(service: Service, common: dict[str, str], children: list[Child]) -> Child:
@@ -449,15 +466,15 @@ def banner(started: list[Service], skipped: list[Service], load_demo: bool) -> s
     if gateway_started:
         base = f"http://127.0.0.1:{web_port(GATEWAY)}"
         lines += [
-            f"   API (gateway)      {base}{API_PREFIX}",
-            f"   OpenAPI document   {base}{API_PREFIX}/openapi.json",
+            f"   {'API (gateway)':<22} {base}{API_PREFIX}",
+            f"   {'OpenAPI document':<22} {base}{API_PREFIX}/openapi.json",
         ]
     for service in started:
         if service is not GATEWAY:
-            lines.append(f"   {service.name + ' metrics':<18} http://127.0.0.1:{web_port(service)}/metrics")
-    lines.append(f"   logs               {LOG_DIR.relative_to(REPO)}/<name>.log")
+            lines.append(f"   {service.name + ' metrics':<22} http://127.0.0.1:{web_port(service)}/metrics")
+    lines.append(f"   {'logs':<22} {LOG_DIR.relative_to(REPO)}/<name>.log")
     if skipped:
-        lines.append(f"   not started        {', '.join(s.name for s in skipped)} (no config.yml yet)")
+        lines.append(f"   {'not started':<22} {', '.join(s.name for s in skipped)} (no config.yml yet)")
     demo_service_started = any(s.demo for s in started)
     if demo_service_started and load_demo:
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
@@ -527,11 +544,13 @@ def run(args: argparse.Namespace, children: list[Child]) -> None:
         say("--reset: emptying the platform's queues on the broker")
         purge = [sys.executable, "-m", "servicekit.topology", "purge"]
         run_command("purge queues", purge, env_for(services[0], common), LOG_DIR / "reset.log", children)
-    for service in services:
-        prepare(service, common, load_demo=not args.no_demo, children=children)
+    fresh_demo = [s for s in services if prepare(s, common, load_demo=not args.no_demo, children=children)]
 
     started = [(start(process, common, children), web_port(process)) for process in processes]
     wait_healthy(started, args.timeout)
+    for service in fresh_demo:
+        if service.demo_after_events:
+            finish_demo(service, common, children)
     say(banner(processes, skipped, load_demo=not args.no_demo))
     supervise(children)
 
