@@ -26,6 +26,7 @@ from contracts.members import (
 )
 from gateway import openapi
 from gateway.auth import Auth
+from gateway.console_handlers import ConsoleHandlers
 from gateway.evaluations_handlers import EvaluationsHandlers
 from gateway.funds_handlers import FundsHandlers
 from gateway.integration_handlers import IntegrationHandlers
@@ -42,7 +43,9 @@ from servicekit.rpc import RpcClient
 # ``ops.OpsEndpoints``, not the name itself: `nameko run gateway.service` starts every class of the module
 # that has entrypoints, and the mixin has no service name. The other services' handlers are mixins too
 # (``<service>_handlers.py``), each with its own ``RpcClient``.
-class GatewayService(ops.OpsEndpoints, FundsHandlers, EvaluationsHandlers, NotificationsHandlers, IntegrationHandlers):
+class GatewayService(
+    ops.OpsEndpoints, FundsHandlers, EvaluationsHandlers, NotificationsHandlers, IntegrationHandlers, ConsoleHandlers
+):
     name = "gateway"
 
     members = RpcClient("members")
