@@ -136,6 +136,9 @@ def copy_rate(db_url, csv_path, rows):
     columns = ("id, cccd, full_name, name_folded, gender, birth_year, birth_date, phone, email, ethnicity, religion, "
                "unit_code, unit_path, status, join_date, left_on, left_reason, card_number, consent_given_at, "
                "version, created_at, updated_at")  # fmt: skip
+    import psycopg2.extensions
+
+    psycopg2.extensions.set_wait_callback(None)  # psycogreen's callback (set by manage.migrate) forbids COPY
     raw = engine.raw_connection()
     try:
         started = time.monotonic()
