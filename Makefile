@@ -13,6 +13,8 @@ STAMP := $(VENV)/.installed
 
 AMQP_URI ?= pyamqp://guest:guest@127.0.0.1:5672//
 TEST_DB ?= khuyenhoc_test
+# The import benchmark's file: 100,000 rows by default (a few minutes); the Hanoi size is 1746236.
+BENCH_IMPORT_ROWS ?= 100000
 TEST_POSTGRES_URL ?= postgresql+psycopg2://postgres@127.0.0.1:5432/$(TEST_DB)
 export AMQP_URI TEST_POSTGRES_URL
 
@@ -28,7 +30,7 @@ help:
 	@echo "make test    lint, then the test suite against RabbitMQ and a fresh PostgreSQL database"
 	@echo "             PYTEST_ARGS='-k transfer -x' passes arguments to pytest"
 	@echo "make lint    ruff check"
-	@echo "make bench   the benchmarks (tests/bench/run.py; BENCH_ARGS passes arguments)"
+	@echo "make bench   the benchmarks (tests/bench/run.py, then import_bench.py; BENCH_ARGS, BENCH_IMPORT_ROWS)"
 	@echo "make venv    create .venv and install the project (done by the others when needed)"
 	@echo "make clean   delete var/ (local databases and logs); make distclean also deletes .venv"
 	@echo
@@ -63,11 +65,10 @@ lint: venv
 	@"$(VENV)/bin/ruff" check .
 
 bench: venv
-	@if [ ! -f tests/bench/run.py ]; then \
-		echo "make bench: tests/bench/run.py does not exist yet: no benchmark to run"; exit 0; \
-	fi; \
-	deploy/local/ensure-rabbitmq.sh; \
-	exec "$(VENV_PY)" tests/bench/run.py $(BENCH_ARGS)
+	@deploy/local/ensure-rabbitmq.sh
+	@PYTHON="$(VENV_PY)" deploy/local/ensure-postgres.sh
+	"$(VENV_PY)" tests/bench/run.py $(BENCH_ARGS)
+	"$(VENV_PY)" tests/bench/import_bench.py --rows $(BENCH_IMPORT_ROWS) $(BENCH_IMPORT_ARGS)
 
 clean:
 	rm -rf var

@@ -10,15 +10,18 @@ eventlet must patch the standard library before anything imports sockets (RELIAB
 - ``api``: an HTTP client of the gateway that can log in as an officer it creates.
 """
 
+import os
 import warnings
 
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+# hypothesis runs the "hypothesis" entry points of every installed package when it is imported; trio's (a
+# dependency of the browser tests' driver) cannot be imported once eventlet has patched socket.
+os.environ.setdefault("HYPOTHESIS_NO_PLUGINS", "1")
 
 import eventlet
 
 eventlet.monkey_patch()
 
-import os
 import shutil
 import subprocess
 import uuid

@@ -34,6 +34,7 @@ ERRORS = {
     413: "Thân yêu cầu quá lớn / The body is too large",
     415: "Thân yêu cầu phải là application/json / The body must be application/json",
     422: "Dữ liệu không hợp lệ, xem `fields` / Invalid fields, see `fields`",
+    429: "Quá nhiều yêu cầu (ứng dụng kết nối) / Too many requests (machine clients): see Retry-After",
     500: "Lỗi hệ thống / Internal error",
     503: "Dịch vụ không phản hồi kịp, hãy thử lại / A service did not answer in time: retry",
 }
@@ -45,7 +46,7 @@ def error_statuses(route):
     """The error statuses a route can answer, from what the route does."""
     statuses = {500, *route.errors}
     if route.permission is not None:
-        statuses |= {401, 403, 404}
+        statuses |= {401, 403, 404, 429}  # 429: a machine client over its rate (any route a token opens)
     if route.body is not None:
         statuses |= {400, 413, 415, 422}
     if route.query is not None:
@@ -110,6 +111,9 @@ def _error_response(status):
     if status == 503:
         response["headers"] = {"Retry-After": {
             "schema": {"type": "integer"}, "description": f"giây / seconds (usually {RETRY_AFTER_SECONDS})"}}
+    if status == 429:
+        response["headers"] = {"Retry-After": {
+            "schema": {"type": "integer"}, "description": "giây tới khi có lượt / seconds until a token is free"}}
     return response
 
 
