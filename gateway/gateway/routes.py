@@ -24,7 +24,14 @@ from contracts.members import (
     UnitSchema,
     UpdateMemberSchema,
 )
-from gateway import console_routes, evaluations_routes, funds_routes, integration_routes, notifications_routes
+from gateway import (
+    console_routes,
+    evaluations_routes,
+    funds_routes,
+    integration_routes,
+    notifications_routes,
+    privacy_routes,
+)
 from gateway.auth import ADMINISTER, READ, WRITE_MEMBERS
 from gateway.route import Route
 from gateway.schemas import LoginResponseSchema, MeSchema, OfficerListSchema, PingSchema
@@ -73,6 +80,7 @@ ROUTES = [
     *notifications_routes.ROUTES,
     *integration_routes.ROUTES,
     *console_routes.ROUTES,
+    *privacy_routes.ROUTES,
     Route("openapi", "GET", "/openapi.json", "meta", "Tài liệu OpenAPI / This OpenAPI document", None,
           calls_service=False),
 ]

@@ -31,6 +31,7 @@ from gateway.evaluations_handlers import EvaluationsHandlers
 from gateway.funds_handlers import FundsHandlers
 from gateway.integration_handlers import IntegrationHandlers
 from gateway.notifications_handlers import NotificationsHandlers
+from gateway.privacy_handlers import PrivacyHandlers
 from gateway.routes import api
 from gateway.schemas import LoginResponseSchema, MeSchema, OfficerListSchema
 from servicekit import ops
@@ -44,7 +45,13 @@ from servicekit.rpc import RpcClient
 # that has entrypoints, and the mixin has no service name. The other services' handlers are mixins too
 # (``<service>_handlers.py``), each with its own ``RpcClient``.
 class GatewayService(
-    ops.OpsEndpoints, FundsHandlers, EvaluationsHandlers, NotificationsHandlers, IntegrationHandlers, ConsoleHandlers
+    ops.OpsEndpoints,
+    FundsHandlers,
+    EvaluationsHandlers,
+    NotificationsHandlers,
+    IntegrationHandlers,
+    ConsoleHandlers,
+    PrivacyHandlers,
 ):
     name = "gateway"
 

@@ -157,7 +157,9 @@ def can_transition(current, target):
 
 def can_rejoin(status, left_reason=None):
     """Whether a person whose latest membership is ``status`` may open a new one."""
-    return status == MemberStatus.LEFT and left_reason != "DECEASED"
+    # ERASED: the person's data was anonymised at their request (usecases/privacy.py); coming back is a new
+    # registration, as nothing links the record to them any more.
+    return status == MemberStatus.LEFT and left_reason not in ("DECEASED", "ERASED")
 
 
 # Purposes of a consent record: processing the member's data for membership (required to register), and

@@ -57,6 +57,7 @@ class Member(Base):
     left_reason: Mapped[str | None] = mapped_column(String(20))  # VOLUNTARY, DECEASED, EXCLUDED, OTHER
     card_number: Mapped[str] = mapped_column(String(30), unique=True)
     consent_given_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # a data-subject erasure (privacy.py)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
@@ -253,6 +254,31 @@ class MemberTitle(Base):
     decision_reference: Mapped[str] = mapped_column(String(100))
     decided_on: Mapped[date] = mapped_column(Date)
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class PrivacyRequest(Base):
+    """A data-subject request (Law 91/2025) carried out for a member: who, when, what and why; never a value.
+    ``member_unit_path`` is where the member was, so that administrators of that subtree see the request."""
+
+    __tablename__ = "privacy_requests"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    member_unit_path: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # EXPORT, CORRECT, ANONYMISE, WITHDRAW_CONSENT
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    reason: Mapped[str] = mapped_column(String(500))
+    reference: Mapped[str | None] = mapped_column(String(100))
+    officer_id: Mapped[str] = mapped_column(String(100))
+    username: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(10))
+    unit_code: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    __table_args__ = (
+        Index("ix_privacy_requests_member_at", "member_id", "at"),
+        Index("ix_privacy_requests_at", "at"),
+    )
 
 
 OUTBOX, INBOX, IDEMPOTENCY_KEYS = define_kit_tables(Base.metadata)

@@ -26,6 +26,13 @@ from contracts.members import (
     UnitListQuerySchema,
     UpdateMemberSchema,
 )
+from contracts.privacy import (
+    AnonymiseRequestSchema,
+    CorrectionRequestSchema,
+    ExportRequestSchema,
+    PrivacyRequestQuerySchema,
+    WithdrawConsentSchema,
+)
 from members.importing.worker import ImportWorker
 from members.models import metadata
 from members.usecases import (
@@ -36,6 +43,7 @@ from members.usecases import (
     imports,
     members,
     officers,
+    privacy,
     statistics,
     titles,
     units,
@@ -197,6 +205,32 @@ class MembersService(ops.OpsEndpoints):
     @expected
     def get_verification(self, actor, member_id):
         return identity.get_verification(self.uow, _actor(actor), _uuid(member_id))
+
+    # --- data-subject requests (Law 91/2025): see, correct, erase, withdraw consent ------------------
+
+    @expected
+    def export_personal_data(self, actor, member_id, payload):
+        command = load(ExportRequestSchema(), payload)
+        return privacy.export_personal_data(self.uow, _actor(actor), _uuid(member_id), command)
+
+    @expected
+    def correct_member(self, actor, member_id, payload):
+        command = load(CorrectionRequestSchema(), payload)
+        return privacy.correct_member(self.uow, _actor(actor), _uuid(member_id), command)
+
+    @expected
+    def withdraw_consent(self, actor, member_id, payload):
+        command = load(WithdrawConsentSchema(), payload)
+        return privacy.withdraw_consent(self.uow, _actor(actor), _uuid(member_id), command)
+
+    @expected
+    def anonymise_member(self, actor, member_id, payload):
+        command = load(AnonymiseRequestSchema(), payload)
+        return privacy.anonymise_member(self.uow, _actor(actor), _uuid(member_id), command)
+
+    @expected
+    def list_privacy_requests(self, actor, query):
+        return privacy.list_privacy_requests(self.uow, _actor(actor), load(PrivacyRequestQuerySchema(), query))
 
     # --- for other services (no actor: never routed by the gateway) ---------------------------------
 

@@ -275,29 +275,37 @@ def update_member(uow, actor, member_id, changes):
             raise TransitionRejected(
                 "A member who left cannot be edited.", {}, "Không thể sửa hồ sơ của hội viên đã rời hội."
             )
-        merged = {
-            "cccd": member.cccd,
-            "full_name": member.full_name,
-            "gender": member.gender,
-            "birth_date": member.birth_date,
-            "birth_year": None if member.birth_date else member.birth_year,
-            "phone": member.phone,
-            "email": member.email,
-            "ethnicity": member.ethnicity,
-            "religion": member.religion,
-        }
-        merged.update(changes)
-        if "birth_date" in changes and changes["birth_date"] is not None and "birth_year" not in changes:
-            merged["birth_year"] = None
-        fields = _checked_fields(merged, common.today())
-        changed = sorted(k for k, v in fields.items() if getattr(member, k) != v and k != "name_folded")
-        for key, value in fields.items():
-            setattr(member, key, value)
-        if changed:
-            _bump(uow, member, "member_updated", changed_fields=changed)
+        apply_changes(uow, member, changes)
         result = common.member_view(member, repository.get_unit(uow.session, member.unit_code).name)
         uow.commit()
     return result
+
+
+def apply_changes(uow, member, changes):
+    """Check and apply ``changes`` to ``member`` (inside the caller's unit of work), emitting member_updated
+    with the names of the fields that changed; returns them. Shared with data-subject corrections
+    (``privacy.correct_member``), which may also correct a member who left."""
+    merged = {
+        "cccd": member.cccd,
+        "full_name": member.full_name,
+        "gender": member.gender,
+        "birth_date": member.birth_date,
+        "birth_year": None if member.birth_date else member.birth_year,
+        "phone": member.phone,
+        "email": member.email,
+        "ethnicity": member.ethnicity,
+        "religion": member.religion,
+    }
+    merged.update(changes)
+    if "birth_date" in changes and changes["birth_date"] is not None and "birth_year" not in changes:
+        merged["birth_year"] = None
+    fields = _checked_fields(merged, common.today())
+    changed = sorted(k for k, v in fields.items() if getattr(member, k) != v and k != "name_folded")
+    for key, value in fields.items():
+        setattr(member, key, value)
+    if changed:
+        _bump(uow, member, "member_updated", changed_fields=changed)
+    return changed
 
 
 def _bump(uow, member, event_type, **payload):
