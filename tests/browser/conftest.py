@@ -33,6 +33,7 @@ class Stack:
         self.gateway = gateway
         self.url = gateway.url
         self.members_db = members_db
+        self.password = PASSWORD
 
     def officer(self, role, unit_code, full_name="Cán bộ Kiểm thử"):
         """A new officer account; returns its username (the password is ``PASSWORD``)."""
