@@ -273,6 +273,20 @@ class JsonEntrypoint(HttpRequestHandler):
     def __init__(self, method, url, **kwargs):
         kwargs.setdefault("expected_exceptions", (PlatformError, ValidationError))
         super().__init__(method, url, **kwargs)
+        self._stopping = False
+
+    def stop(self):
+        # nameko stops the entrypoints first "so that no new worker starts", but a client's keep-alive
+        # connection still reaches handle_request: under steady traffic new workers kept starting and a
+        # SIGTERM never finished (tests/faults). From now on: 503, and the client is told to reconnect.
+        self._stopping = True
+        super().stop()
+
+    def handle_request(self, request):
+        if self._stopping:
+            return error_response(ServiceUnavailable("The gateway is shutting down.", {"service": "gateway"}),
+                                  {"Connection": "close"})  # fmt: skip
+        return super().handle_request(request)
 
     def handle_result(self, event, worker_ctx, result, exc_info):
         if exc_info is not None:
