@@ -18,7 +18,7 @@ from nameko.web.handlers import HttpRequestHandler
 from werkzeug.exceptions import MethodNotAllowed as WerkzeugMethodNotAllowed
 from werkzeug.exceptions import NotFound as WerkzeugNotFound
 from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.routing import Map, Rule, RuleFactory
+from werkzeug.routing import Map, PathConverter, Rule, RuleFactory
 from werkzeug.wrappers import Response
 
 from contracts.errors import (
@@ -308,6 +308,20 @@ class JsonEntrypoint(HttpRequestHandler):
         return response_for_exception(exc)
 
 
+class _AnyText(PathConverter):
+    """werkzeug's ``path`` converter, newlines included: ``path`` stops at a line break (its regex has no
+    DOTALL), so a request for ``/api/v1/x%0Ay`` matched no rule at all and werkzeug answered its own HTML 404."""
+
+    regex = "(?s:[^/].*?)"
+
+
+class _EveryPathRule(Rule):
+    def get_converter(self, variable_name, converter_name, args, kwargs):
+        if converter_name == "anytext":
+            return _AnyText(self.map, *args, **kwargs)
+        return super().get_converter(variable_name, converter_name, args, kwargs)
+
+
 class _EveryPath(RuleFactory):
     """``/`` and every other path, for the entrypoint set as ``endpoint`` by nameko's ``make_url_map``."""
 
@@ -315,7 +329,7 @@ class _EveryPath(RuleFactory):
 
     def get_rules(self, map):
         yield Rule("/", endpoint=self.endpoint)
-        yield Rule("/<path:path>", endpoint=self.endpoint)
+        yield _EveryPathRule("/<anytext:path>", endpoint=self.endpoint)
 
 
 class UnmatchedRoute(HttpRequestHandler):
@@ -330,15 +344,22 @@ class UnmatchedRoute(HttpRequestHandler):
         return _EveryPath()
 
     def handle_request(self, request):
-        rules = [p.get_url_rule() for p in self.server._providers if not isinstance(p, UnmatchedRoute)]
+        providers = [p for p in self.server._providers if not isinstance(p, UnmatchedRoute)]
+        rules = []
+        for provider in providers:
+            rules.append(rule := provider.get_url_rule())
+            rule.endpoint = provider
         try:
-            Map(rules).bind_to_environ(request.environ).match()
+            provider, values = Map(rules).bind_to_environ(request.environ).match()
         except WerkzeugMethodNotAllowed as exc:
             allowed = ", ".join(sorted(exc.valid_methods or ()))
             return error_response(MethodNotAllowed(), {"Allow": allowed})
         except WerkzeugNotFound:
-            pass
-        return error_response(RouteNotFound())
+            return error_response(RouteNotFound())
+        # Only "/" gets here: it is this rule's and may be another entrypoint's (the gateway's console), and
+        # werkzeug picks between two equal rules in the order they were added, which a set decides. Hand over.
+        request.path_values = values
+        return provider.handle_request(request)
 
 
 unmatched_route = UnmatchedRoute.decorator
