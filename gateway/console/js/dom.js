@@ -56,7 +56,9 @@ export function percent(value) {
 
 export function date(value) {
   if (!value) return "—";
-  const [y, m, d] = value.slice(0, 10).split("-");
+  // A timestamp (UTC) is shown as the Vietnamese calendar date it fell on; a date is shown as it is.
+  const day = value.length > 10 ? new Date(Date.parse(value) + 7 * 3600 * 1000).toISOString() : value;
+  const [y, m, d] = day.slice(0, 10).split("-");
   return lang() === "vi" ? `${d}/${m}/${y}` : `${y}-${m}-${d}`;
 }
 
