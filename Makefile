@@ -53,6 +53,7 @@ test: venv
 	@deploy/local/ensure-rabbitmq.sh
 	@PYTHON="$(VENV_PY)" deploy/local/ensure-postgres.sh --recreate "$(TEST_POSTGRES_URL)"
 	@PYTHON="$(VENV_PY)" deploy/local/ensure-tools.sh
+	@deploy/local/ensure-browser.sh
 	@lint=0; tests=0; \
 	echo "== ruff check ."; "$(VENV)/bin/ruff" check . || lint=$$?; \
 	echo "== pytest $(PYTEST_ARGS)"; "$(VENV)/bin/pytest" $(PYTEST_ARGS) || tests=$$?; \

@@ -466,6 +466,7 @@ def banner(started: list[Service], skipped: list[Service], load_demo: bool) -> s
     if gateway_started:
         base = f"http://127.0.0.1:{web_port(GATEWAY)}"
         lines += [
+            f"   {'console':<22} {base}/   (sign in as demo.commune)",
             f"   {'API (gateway)':<22} {base}{API_PREFIX}",
             f"   {'OpenAPI document':<22} {base}{API_PREFIX}/openapi.json",
         ]
