@@ -13,6 +13,7 @@ publisher confirm per reply.
 """
 
 import functools
+import logging
 
 import eventlet
 from nameko.amqp.publish import Publisher
@@ -30,6 +31,8 @@ from nameko.rpc import Rpc as NamekoRpc
 
 from contracts.errors import ServiceUnavailable
 from servicekit.config import kit_setting
+
+log = logging.getLogger(__name__)
 
 
 class _Deadline(Exception):
@@ -106,7 +109,13 @@ class _RpcConsumer(RpcConsumer):
             ssl=config.get(AMQP_SSL_CONFIG_KEY),
             login_method=config.get(LOGIN_METHOD_CONFIG_KEY),
         )
-        result, exc_info = responder.send_response(result, exc_info)
+        try:
+            result, exc_info = responder.send_response(result, exc_info)
+        except Exception as error:
+            # The broker went away between the request and the reply (tests/faults: a SIGKILLed broker).
+            # Raised here, the error would kill the whole container; the caller instead gets no reply,
+            # hits its deadline and retries with its idempotency key.
+            log.warning("reply to %s not sent (%s): the caller will retry", message.properties.get("reply_to"), error)
         self.queue_consumer.ack_message(message)
         return result, exc_info
 
