@@ -20,7 +20,7 @@ from contracts.members import ActorSchema
 from evaluations.models import ORG_UNITS, metadata
 from evaluations.policy import PolicyProvider
 from evaluations.usecases import campaigns, criteria, lifecycle, projection, registrations, statistics
-from servicekit import ops, orgunits
+from servicekit import business, ops, orgunits
 from servicekit.events import event_handler
 from servicekit.logs import CallContext
 from servicekit.metrics import Metrics
@@ -48,6 +48,7 @@ class EvaluationsService(ops.OpsEndpoints):
 
     uow = UnitOfWork(metadata)
     relay = OutboxRelay()
+    business_metrics = business.Declare("completed")  # evaluations_completed_total, at zero from the start
     policy = PolicyProvider()
     metrics = Metrics()
     call_context = CallContext()

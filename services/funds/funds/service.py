@@ -19,7 +19,7 @@ from contracts.funds import (
 from contracts.members import ActorSchema
 from funds.models import ORG_UNITS, metadata
 from funds.usecases import disbursements, donations, funds, reports, transfers
-from servicekit import ops, orgunits
+from servicekit import business, ops, orgunits
 from servicekit.events import event_handler
 from servicekit.logs import CallContext
 from servicekit.metrics import Metrics
@@ -41,6 +41,7 @@ class FundsService(ops.OpsEndpoints):
 
     uow = UnitOfWork(metadata)
     relay = OutboxRelay()
+    business_metrics = business.Declare("donations_vnd", "disbursed_vnd")  # at zero from the start
     metrics = Metrics()
     call_context = CallContext()
 

@@ -13,3 +13,16 @@ WEBHOOK_SECONDS = Histogram(
     ["outcome"],
     buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
+
+
+def declare_at_zero(channels=("EMAIL", "SMS", "IN_APP", "WEBHOOK")):
+    """Every channel's series from the start, so rates and alerts see the first failure (Prometheus' advice)."""
+    for channel in channels:
+        SENT.labels(channel)
+        RETRIED.labels(channel)
+        DEAD.labels(channel)
+        for kind in ("transient", "permanent"):
+            FAILED.labels(channel, kind)
+
+
+declare_at_zero()

@@ -16,6 +16,7 @@ from contracts.evaluations import DeadlinePassed, RecognitionRejected, slot_of
 from evaluations import domain, repository
 from evaluations.usecases import common
 from evaluations.usecases.registrations import check_dossier_deadline, event
+from servicekit import business
 
 
 def submit_self_assessment(uow, policy, actor, evaluation_id, command, on=None, idempotency_key=None):
@@ -98,6 +99,7 @@ def decide_evaluation(uow, policy, actor, evaluation_id, command, on=None, idemp
         view = common.evaluation_view(evaluation, criteria_set)
         uow.remember(view)
         uow.commit()
+    business.count("evaluations", "completed")  # after the commit, never for a replay
     return view
 
 

@@ -6,6 +6,7 @@ from contracts.funds import DisbursementNotFound
 from funds import domain, ledger, repository
 from funds.models import Disbursement
 from funds.usecases import common
+from servicekit import business
 
 
 def propose_disbursement(uow, actor, fund_id, command, idempotency_key=None):
@@ -112,6 +113,7 @@ def pay_disbursement(uow, actor, disbursement_id, command, transfer_id):
         result = common.disbursement_view(disbursement, fund.unit_code)
         uow.remember(result)
         uow.commit()
+    business.count("funds", "disbursed_vnd", disbursement.amount_vnd)  # after the commit, never for a replay
     return result
 
 

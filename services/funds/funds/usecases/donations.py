@@ -6,6 +6,7 @@ from contracts.funds import DonationContactSchema, DonationNotFound, DonationRec
 from funds import domain, ledger, repository
 from funds.models import Donation
 from funds.usecases import common
+from servicekit import business
 
 
 def record_donation(uow, actor, fund_id, command, transfer_id):
@@ -39,6 +40,7 @@ def record_donation(uow, actor, fund_id, command, transfer_id):
         result = common.donation_view(donation, fund.unit_code)
         uow.remember(result)
         uow.commit()
+    business.count("funds", "donations_vnd", command["amount_vnd"])  # after the commit, never for a replay
     return result
 
 
