@@ -30,6 +30,7 @@ from contracts.errors import (
     PlatformError,
     ServiceUnavailable,
     ValidationFailed,
+    field_error,
 )
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,15 @@ class PayloadTooLarge(PlatformError):
     code = "payload_too_large"
     default_en = f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB."
     default_vi = f"Nội dung yêu cầu lớn hơn {MAX_BODY_BYTES // 1024} KiB."
+
+
+class InvalidCharacters(PlatformError):
+    """Text no database can store: PostgreSQL refuses NUL in a string (the request failed with a 500 deep in
+    a service), and an unpaired surrogate cannot be encoded as UTF-8 for RPC. Refused at the edge."""
+
+    code = "invalid_characters"
+    default_en = "Text may not contain NUL characters (U+0000) or unpaired surrogates."
+    default_vi = "Văn bản không được chứa ký tự NUL (U+0000) hoặc ký tự surrogate đơn lẻ."
 
 
 class InvalidIdempotencyKey(PlatformError):
@@ -119,6 +129,7 @@ class InternalError(PlatformError):
 ERROR_STATUS = {
     PlatformError: 400,
     MalformedJson: 400,
+    InvalidCharacters: 400,
     InvalidIdempotencyKey: 400,
     AuthenticationFailed: 401,
     Unauthenticated: 401,
@@ -207,7 +218,26 @@ def read_json(request):
         raise MalformedJson() from None
     if not isinstance(body, dict):
         raise MalformedJson()
+    if not _storable(body):
+        raise InvalidCharacters()
     return body
+
+
+def _storable(value):
+    """Whether every string in a JSON value (keys too) can be stored and sent: no NUL, no lone surrogate."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return False
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_storable(k) and _storable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_storable(item) for item in value)
+    return True
 
 
 def _refuse_non_finite(name):
@@ -223,6 +253,14 @@ def _wire(schema, loaded):
     return wire
 
 
+@functools.cache
+def _schema(schema_cls):
+    """One instance per schema class: building a marshmallow schema deep-copies its fields, which cost the
+    gateway a tenth of its CPU per request when done for every body and every result (tests/bench profile).
+    An instance holds no per-call state, and load and dump never yield to another greenthread."""
+    return schema_cls()
+
+
 def validated_body(request, schema_cls):
     """The JSON body loaded through ``schema_cls`` and dumped again: validated and JSON-ready."""
     schema = _schema(schema_cls)
@@ -233,7 +271,12 @@ def validated_query(request, schema_cls):
     """The query string loaded through ``schema_cls`` and dumped again. The first value of each name
     counts; an empty value (``?status=`` from a form) is the same as no value."""
     schema = _schema(schema_cls)
-    return _wire(schema, schema.load({name: value for name, value in request.args.items() if value != ""}))
+    query = {name: value for name, value in request.args.items() if value != ""}
+    bad = sorted(name for name, value in query.items() if "\x00" in name + value)
+    if bad:  # a field error like any other (422): PostgreSQL refuses NUL in the strings it compares
+        problem = [field_error("invalid_characters", InvalidCharacters.default_vi, InvalidCharacters.default_en)]
+        raise ValidationFailed.from_fields({name.replace("\x00", "?"): problem for name in bad})
+    return _wire(schema, schema.load(query))
 
 
 _PRINTABLE_ASCII = frozenset(string.printable) - frozenset("\t\n\r\x0b\x0c")
@@ -251,14 +294,6 @@ def idempotency_key(request):
 
 class ContractBroken(Exception):
     """A service answered with something its contract schema refuses."""
-
-
-@functools.cache
-def _schema(schema_cls):
-    """One instance per schema class: building a marshmallow schema deep-copies its fields, which cost the
-    gateway a tenth of its CPU per request when done for every body and every result (tests/bench profile).
-    An instance holds no per-call state, and load and dump never yield to another greenthread."""
-    return schema_cls()
 
 
 def relay(schema_cls, result):
@@ -283,6 +318,14 @@ class JsonEntrypoint(HttpRequestHandler):
         kwargs.setdefault("expected_exceptions", (PlatformError, ValidationError))
         super().__init__(method, url, **kwargs)
         self._stopping = False
+
+    def get_entrypoint_parameters(self, request):
+        """A NUL in a path segment names nothing that exists: 404 before the worker runs (PostgreSQL refuses
+        NUL in any string it is given, so the lookup failed with a 500)."""
+        args, kwargs = super().get_entrypoint_parameters(request)
+        if any(isinstance(v, str) and "\x00" in v for v in kwargs.values()):
+            raise RouteNotFound()
+        return args, kwargs
 
     def stop(self):
         # nameko stops the entrypoints first "so that no new worker starts", but a client's keep-alive
