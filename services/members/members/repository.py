@@ -1,6 +1,6 @@
 """Every query of the members service: the only module that builds ``select()``."""
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from members.models import CardCounter, Consent, Member, Membership, Officer, Unit
@@ -23,6 +23,10 @@ def _contains(column, text):
 
 def get_unit(session, code):
     return session.get(Unit, code)
+
+
+def units_by_code(session, codes):
+    return {unit.code: unit for unit in session.execute(select(Unit).where(Unit.code.in_(codes))).scalars()}
 
 
 def get_unit_for_update(session, code):
@@ -107,16 +111,16 @@ def existing_cccds(session, cccds):
 
 
 def take_card_seqs(session, province_code, year, count):
-    """Reserve ``count`` card numbers of a province and year; returns the first. The row lock serialises
-    concurrent takers; the insert that ignores duplicates creates the counter without a race."""
+    """Reserve ``count`` card numbers of a province and year; returns the first. One statement creates the
+    counter or moves it on (an upsert, without a race on the first one), and its row lock serialises the
+    concurrent takers until they commit."""
     dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
-    session.execute(
-        dialect.insert(CardCounter).values(province_code=province_code, year=year, last=0).on_conflict_do_nothing()
-    )
     last = session.execute(
-        update(CardCounter)
-        .where(CardCounter.province_code == province_code, CardCounter.year == year)
-        .values(last=CardCounter.last + count)
+        dialect.insert(CardCounter)
+        .values(province_code=province_code, year=year, last=count)
+        .on_conflict_do_update(
+            index_elements=[CardCounter.province_code, CardCounter.year], set_={"last": CardCounter.last + count}
+        )
         .returning(CardCounter.last)
     ).scalar_one()
     return last - count + 1
