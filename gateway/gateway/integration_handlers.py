@@ -339,8 +339,20 @@ def render_report(job, items):
     text = io.StringIO()
     writer = csv.writer(text)
     writer.writerow(REPORT_COLUMNS)
-    writer.writerows([item[c] for c in REPORT_COLUMNS] for item in items)
+    writer.writerows([inert(item[c]) for c in REPORT_COLUMNS] for item in items)
     return _download(("\ufeff" + text.getvalue()).encode(), "text/csv; charset=utf-8", f"{stem}.csv")
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value):
+    """A cell no spreadsheet evaluates (CSV/formula injection, OWASP): text starting with =, +, -, @, a tab or
+    a carriage return gets a leading apostrophe. The report quotes what a sender wrote (a field name of a JSON
+    upload, say), and an officer opens it in Excel or LibreOffice."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _xlsx(items):
@@ -350,7 +362,7 @@ def _xlsx(items):
     sheet = workbook.create_sheet("errors")
     sheet.append(list(REPORT_COLUMNS))
     for item in items:
-        sheet.append([item[c] for c in REPORT_COLUMNS])
+        sheet.append([inert(item[c]) for c in REPORT_COLUMNS])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
