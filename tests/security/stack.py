@@ -17,6 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 NAMEKO = str(Path(sys.executable).with_name("nameko"))
 SERVICES = ("members", "funds", "evaluations", "notifications")
 JWT_SECRET = "security-tests-secret-of-at-least-32-bytes!"
+UPLOAD_LIMIT = 4 << 20  # IMPORT_MAX_BYTES of the gateway here (2 GiB by default): the limit is tested with 4 MiB
 TAP_QUEUE = "security.tap"
 EXCHANGES = ("members.events", "funds.events", "evaluations.events")
 
@@ -45,7 +46,8 @@ class SecurityPlatform:
         port = free_port()
         extra = {f"{name.upper()}_WEB_ADDRESS": f"127.0.0.1:{port}"}
         if name == "gateway":
-            extra.update(GATEWAY_JWT_SECRET=JWT_SECRET, CLIENT_RATE_PER_SECOND=1000, CLIENT_RATE_BURST=1000)
+            extra.update(GATEWAY_JWT_SECRET=JWT_SECRET, CLIENT_RATE_PER_SECOND=1000, CLIENT_RATE_BURST=1000,
+                         IMPORT_MAX_BYTES=UPLOAD_LIMIT)
             config = "gateway/config.yml"
         else:
             extra[f"{name.upper()}_DATABASE_URL"] = self.db_urls[name]

@@ -4,10 +4,11 @@ invalid data, a fixed budget and a fixed seed. No answer may be a 5xx, and every
 document lists for the operation, with a body that matches the schema given for that status, the declared
 content type and the declared headers.
 
-Budget (environment): ``SECURITY_FUZZ_EXAMPLES`` examples per operation and mode (default 5), and
-``SECURITY_FUZZ_SECONDS`` (default 90): past it the remaining operations get one example each, so that
+Budget (environment): ``SECURITY_FUZZ_EXAMPLES`` examples per operation and mode (default 3), and
+``SECURITY_FUZZ_SECONDS`` (default 60): past it the remaining operations get one example each, so that
 every operation is always reached. Hypothesis runs derandomised (the seed is the test's), without its
-example database, so two runs send the same requests. The figures of the run are printed and written to
+example database, so two runs send the same requests. In negative mode schemathesis also drops the token
+(the answer must then be the documented 401). The figures of the run are printed and written to
 ``var/security/fuzz.json``.
 """
 
@@ -33,8 +34,8 @@ from gateway.auth import CLIENT_TAGS
 pytestmark = [pytest.mark.rabbit, pytest.mark.e2e]
 
 REPO = Path(__file__).resolve().parents[2]
-EXAMPLES = int(os.environ.get("SECURITY_FUZZ_EXAMPLES", "5"))
-SECONDS = float(os.environ.get("SECURITY_FUZZ_SECONDS", "90"))
+EXAMPLES = int(os.environ.get("SECURITY_FUZZ_EXAMPLES", "3"))
+SECONDS = float(os.environ.get("SECURITY_FUZZ_SECONDS", "60"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -71,7 +72,7 @@ def test_every_operation_answers_as_documented_without_a_server_error(security_p
     admin_token = officers[("ADMIN", "VN")].token
     operations = [result.ok() for result in schema.get_all_operations()]
     figures = {"operations": 0, "runs": 0, "nothing_to_negate": 0, "requests": 0, "statuses": {}}
-    started, failures, unauthorised = time.monotonic(), [], set()
+    started, failures = time.monotonic(), []
 
     def fuzz(operation, token, mode, examples):
         headers = {"Authorization": f"Bearer {token}"}
@@ -84,8 +85,6 @@ def test_every_operation_answers_as_documented_without_a_server_error(security_p
             response = case.call(base_url=base_url, headers=headers, timeout=30)
             figures["requests"] += 1
             figures["statuses"][str(response.status_code)] = figures["statuses"].get(str(response.status_code), 0) + 1
-            if response.status_code == 401:
-                unauthorised.add(f"{operation.label} {mode.value} {case.headers} {response.text[:100]}")
             try:
                 case.validate_response(response, checks=CHECKS, headers=headers)
             except Exception as error:  # schemathesis raises its FailureGroup
@@ -111,8 +110,8 @@ def test_every_operation_answers_as_documented_without_a_server_error(security_p
     print("schemathesis:", json.dumps(figures))
     out = REPO / "var" / "security"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "fuzz.json").write_text(json.dumps({**figures, "failures": failures, "u": sorted(unauthorised),
-        "ops": [o.label for o in operations]}, indent=2, ensure_ascii=False))
-    documented = sum(1 for item in schema.raw_schema["paths"].values() for method in item if method != "parameters")
-    assert figures["operations"] == documented == 73 or figures["operations"] == documented
+    (out / "fuzz.json").write_text(json.dumps({**figures, "failures": failures}, indent=2, ensure_ascii=False))
+    # Every documented operation but the document itself (schemathesis leaves out the address it loaded from).
+    documented = {f"{m.upper()} {p}" for p, item in schema.raw_schema["paths"].items() for m in item}
+    assert {op.label for op in operations} == documented - {"GET /api/v1/openapi.json"}
     assert not failures, "\n".join(failures)
