@@ -22,7 +22,9 @@ PYTEST_ARGS ?=
 RUN_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: help venv run test lint bench clean distclean
+LOAD_ARGS ?=
+
+.PHONY: help venv run test lint bench loadtest clean distclean
 
 help:
 	@echo "make run     start RabbitMQ if needed, then every service and the gateway (Ctrl-C stops them)"
@@ -31,6 +33,7 @@ help:
 	@echo "             PYTEST_ARGS='-k transfer -x' passes arguments to pytest"
 	@echo "make lint    ruff check"
 	@echo "make bench   the benchmarks (tests/bench/run.py, then import_bench.py; BENCH_ARGS, BENCH_IMPORT_ROWS)"
+	@echo "make loadtest the whole fault matrix (tests/faults, FAULTS_FULL=1), then the load test (LOAD_ARGS='--seconds 30')"
 	@echo "make venv    create .venv and install the project (done by the others when needed)"
 	@echo "make clean   delete var/ (local databases and logs); make distclean also deletes .venv"
 	@echo
@@ -56,7 +59,12 @@ test: venv
 	@deploy/local/ensure-browser.sh
 	@lint=0; tests=0; \
 	echo "== ruff check ."; "$(VENV)/bin/ruff" check . || lint=$$?; \
-	echo "== pytest $(PYTEST_ARGS)"; "$(VENV)/bin/pytest" $(PYTEST_ARGS) || tests=$$?; \
+	if [ -n "$(PYTEST_ARGS)" ]; then \
+		echo "== pytest $(PYTEST_ARGS)"; "$(VENV)/bin/pytest" $(PYTEST_ARGS) || tests=$$?; \
+	else \
+		echo "== pytest, two shards side by side: [units] services gateway, [system] tests"; \
+		deploy/local/run-shards.sh "$(VENV)/bin/pytest" || tests=$$?; \
+	fi; \
 	if [ "$$tests" -eq 5 ]; then echo "make test: WARNING: pytest collected no tests"; tests=0; fi; \
 	if [ "$$lint" -ne 0 ]; then echo "make test: FAILED: ruff check (exit $$lint)"; fi; \
 	if [ "$$tests" -ne 0 ]; then echo "make test: FAILED: pytest (exit $$tests)"; fi; \
@@ -70,6 +78,12 @@ bench: venv
 	@PYTHON="$(VENV_PY)" deploy/local/ensure-postgres.sh
 	"$(VENV_PY)" tests/bench/run.py $(BENCH_ARGS)
 	"$(VENV_PY)" tests/bench/import_bench.py --rows $(BENCH_IMPORT_ROWS) $(BENCH_IMPORT_ARGS)
+
+loadtest: venv
+	@deploy/local/ensure-rabbitmq.sh
+	@PYTHON="$(VENV_PY)" deploy/local/ensure-postgres.sh "$(TEST_POSTGRES_URL)"
+	FAULTS_FULL=1 "$(VENV)/bin/pytest" tests/faults
+	"$(VENV_PY)" tests/load/campaign.py $(LOAD_ARGS)
 
 clean:
 	rm -rf var
