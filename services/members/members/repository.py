@@ -56,10 +56,9 @@ def add(session, *rows):
     session.add_all(rows)
 
 
-def get_member(session, member_id, scope_path):
-    return session.execute(
-        select(Member).where(Member.id == member_id, _in_subtree(Member.unit_path, scope_path))
-    ).scalar_one_or_none()
+def get_member(session, member_id, scope_path, for_update=False):
+    query = select(Member).where(Member.id == member_id, _in_subtree(Member.unit_path, scope_path))
+    return session.execute(query.with_for_update() if for_update else query).scalar_one_or_none()
 
 
 def member_id_by_cccd(session, cccd):

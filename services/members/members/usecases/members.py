@@ -260,8 +260,11 @@ def get_member(uow, actor, member_id):
         return common.member_view(member, unit_name, history, titles=titles.titles_of(uow.session, member.id))
 
 
-def _member_in_scope(session, actor, member_id):
-    member = repository.get_member(session, member_id, common.scope_path(session, actor))
+def _member_in_scope(session, actor, member_id, for_update=False):
+    """The member if in the actor's subtree. ``for_update`` locks the row until the commit: every change of a
+    member reads, checks and writes it, and two concurrent transfers of one member both opened a membership
+    (the authorisation matrix sent three at once; leaving then failed on the two open memberships)."""
+    member = repository.get_member(session, member_id, common.scope_path(session, actor), for_update)
     if member is None:
         raise MemberNotFound(details={"member_id": str(member_id)})
     return member
@@ -290,7 +293,7 @@ def search_members(uow, actor, query):
 def update_member(uow, actor, member_id, changes):
     with uow:
         common.require_write(actor)
-        member = _member_in_scope(uow.session, actor, member_id)
+        member = _member_in_scope(uow.session, actor, member_id, for_update=True)
         if member.status == domain.MemberStatus.LEFT:
             raise TransitionRejected(
                 "A member who left cannot be edited.", {}, "Không thể sửa hồ sơ của hội viên đã rời hội."
@@ -352,7 +355,7 @@ def transfer_member(uow, actor, member_id, command, idempotency_key=None):
         if replay is not None:
             return replay
         common.require_write(actor)
-        member = _member_in_scope(uow.session, actor, member_id)
+        member = _member_in_scope(uow.session, actor, member_id, for_update=True)
         on = common.not_in_future(command.get("transferred_on"), "transferred_on")
         target = common.unit_accepting_members(uow.session, command["to_unit_code"], "to_unit_code", on)
         _check_transfer(member, target, on)
@@ -406,7 +409,7 @@ def leave_member(uow, actor, member_id, command, idempotency_key=None):
         if replay is not None:
             return replay
         common.require_write(actor)
-        member = _member_in_scope(uow.session, actor, member_id)
+        member = _member_in_scope(uow.session, actor, member_id, for_update=True)
         if member.status != domain.MemberStatus.ACTIVE:
             raise TransitionRejected("This member has already left.", {}, "Hội viên này đã rời hội.")
         on = common.not_in_future(command.get("left_on"), "left_on")
@@ -427,7 +430,7 @@ def rejoin_member(uow, actor, member_id, command, idempotency_key=None):
             return replay
         common.require_write(actor)
         session, today = uow.session, common.today()
-        member = _member_in_scope(session, actor, member_id)
+        member = _member_in_scope(session, actor, member_id, for_update=True)
         if not domain.can_rejoin(member.status, member.left_reason):
             raise TransitionRejected(
                 "Only a member who left (and is alive) can rejoin.",

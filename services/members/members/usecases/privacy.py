@@ -158,7 +158,7 @@ def _member_for_request(uow, actor, member_id):
     common.require_write(actor)
     if _is_client(actor):
         raise PermissionDenied()
-    return members._member_in_scope(uow.session, actor, member_id)
+    return members._member_in_scope(uow.session, actor, member_id, for_update=True)
 
 
 def _refuse_if_anonymised(member):
