@@ -122,3 +122,20 @@ def test_spreadsheet_formulas_in_an_error_report_are_made_inert():
     cells = [row[1].value for row in sheet.iter_rows(min_row=2)]
     assert all(not str(c).startswith(("=", "+", "-", "@")) for c in cells)
     assert all(row[1].data_type != "f" for row in sheet.iter_rows(min_row=2))
+
+
+def test_concurrent_transfers_of_one_member_open_one_membership(officers):
+    """Found by the authorisation matrix: three transfers of one member sent at once all succeeded and left
+    two open memberships (leaving then failed with a 500). The member's row is now locked by every change."""
+    import eventlet
+
+    officer = officers[("OFFICER", "01")]  # the province's: the member stays in its subtree after the transfer
+    member = officer.post("/members", json=member_payload("00070")).json()["id"]
+    pool = eventlet.GreenPool(6)
+    statuses = list(pool.imap(lambda _: officer.post(f"/members/{member}/transfer",
+                                                     json={"to_unit_code": "00073"}).status_code, range(6)))
+    assert sorted(statuses) == [200, 409, 409, 409, 409, 409]
+    export = officer.post(f"/members/{member}/privacy/export", json={"reason": "Kiểm tra lịch sử sinh hoạt"}).json()
+    assert [(m["unit_code"], m["ended_on"] is None) for m in export["memberships"]] == [("00070", False),
+                                                                                        ("00073", True)]
+    assert officer.post(f"/members/{member}/leave", json={}).status_code == 200
