@@ -23,34 +23,31 @@ import eventlet
 eventlet.monkey_patch()
 
 import shutil
-import subprocess
 import uuid
 from pathlib import Path
 
 import pytest
 
 from members.testing import Api
-from servicekit.testing import Running, create_database, drop_database, service_config, start_container, url_for
+from servicekit.testing import (
+    Running,
+    create_database,
+    drop_database,
+    private_vhost,
+    service_config,
+    start_container,
+    url_for,
+)
 
 REPO = Path(__file__).resolve().parent
-DEFAULT_AMQP_URI = "pyamqp://guest:guest@127.0.0.1:5672//"
-
-
-def _rabbitmqctl(*args):
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
 
 
 @pytest.fixture(scope="session")
 def amqp_uri():
-    """A private vhost on the broker of AMQP_URI, created with rabbitmqctl and deleted afterwards."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    base = urlsplit(os.environ.get("AMQP_URI", DEFAULT_AMQP_URI))
-    vhost = f"test-{uuid.uuid4().hex[:8]}"
-    _rabbitmqctl("add_vhost", vhost)
-    _rabbitmqctl("set_permissions", "-p", vhost, base.username or "guest", ".*", ".*", ".*")
-    yield urlunsplit(base._replace(path=f"/{vhost}"))
-    _rabbitmqctl("delete_vhost", vhost)
+    """A private vhost for the test session. A directory whose services live for the whole session
+    (tests/browser, tests/security) overrides it with a vhost of its own (``yield from private_vhost()``):
+    services left running on the shared vhost would take other tests' RPCs and events."""
+    yield from private_vhost()
 
 
 # --- databases -------------------------------------------------------------------------------------

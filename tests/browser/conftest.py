@@ -140,3 +140,12 @@ def screenshots():
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture(scope="session")
+def amqp_uri():
+    """This directory's platform runs for the whole session: on a vhost of its own, so that its services
+    never consume another test's RPCs or events (the root fixture's vhost is shared by every module)."""
+    from servicekit.testing import private_vhost
+
+    yield from private_vhost()

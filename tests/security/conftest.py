@@ -80,3 +80,12 @@ def officers(security_platform):
         clients[key] = Api(api.base_url, api.db_url, token, api.http)
         clients[key].username = row.username
     return clients
+
+
+@pytest.fixture(scope="session")
+def amqp_uri():
+    """This directory's platform runs for the whole session: on a vhost of its own, so that its services
+    never consume another test's RPCs or events (the root fixture's vhost is shared by every module)."""
+    from servicekit.testing import private_vhost
+
+    yield from private_vhost()

@@ -131,3 +131,21 @@ class Process:
     def stop(self):
         if self.popen.poll() is None:
             self.kill(signal.SIGTERM)
+
+
+def private_vhost():
+    """A generator for a fixture: a vhost of its own on the broker of ``AMQP_URI`` (made with rabbitmqctl), its
+    URI, then the vhost deleted. Every fixture that yields from it gets a broker no other test shares."""
+    import os
+    import uuid
+    from urllib.parse import urlsplit, urlunsplit
+
+    def rabbitmqctl(*args):
+        subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)  # noqa: S607
+
+    base = urlsplit(os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672//"))
+    vhost = f"test-{uuid.uuid4().hex[:8]}"
+    rabbitmqctl("add_vhost", vhost)
+    rabbitmqctl("set_permissions", "-p", vhost, base.username or "guest", ".*", ".*", ".*")
+    yield urlunsplit(base._replace(path=f"/{vhost}"))
+    rabbitmqctl("delete_vhost", vhost)
