@@ -17,7 +17,10 @@ pytestmark = pytest.mark.rabbit
 @pytest.fixture(scope="module")
 def notifications_service(amqp_uri, notifications_module_db_url, members_service):
     smtp, sms = SmtpServer(), HttpReceiver()
-    running = start_notifications(amqp_uri, notifications_module_db_url, smtp, sms)
+    # More attempts than the default of the tests: nothing here tests giving up, and on a loaded machine a
+    # contact lookup may time out a few times before it answers.
+    running = start_notifications(amqp_uri, notifications_module_db_url, smtp, sms, DELIVERY_MAX_ATTEMPTS=10,
+                                  DELIVERY_BACKOFF_MAX_SECONDS=2)
     yield running
     running.container.stop()
     smtp.stop()
@@ -40,7 +43,7 @@ def test_an_officer_reads_the_note_about_a_member_registered_in_their_unit(api, 
     unit = api.new_unit("00070")
     officer = api.as_officer("OFFICER", unit)
     assert officer.post("/members", json=member_payload(unit)).status_code == 201
-    page = wait_for(lambda: officer.get("/inbox").json()["items"], message="a note in the inbox")
+    page = wait_for(lambda: officer.get("/inbox").json()["items"], 90, message="a note in the inbox")
     note = documented(officer.get("/inbox"), "list_inbox").json()
     read = documented(officer.post(f"/inbox/{page[0]['id']}/read"), "mark_inbox_read").json()
     after = documented(officer.get("/inbox", params={"unread_only": "true"}), "list_inbox").json()
