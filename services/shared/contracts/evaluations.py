@@ -12,10 +12,11 @@ The five learning-model titles (DOMAIN.md, "Learning-model titles") and who can 
 | DON_VI_HOC_TAP (Đơn vị học tập) | ORGANISATION: a grassroots AGENCY, SCHOOL or ENTERPRISE unit |
 """
 
-from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+from marshmallow import fields, validate
 from nameko.exceptions import deserialize_to_instance
 
 from contracts.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from contracts.members import Lenient, Strict  # one definition of the two kinds of schema
 
 TITLE_TYPES = ("CONG_DAN_HOC_TAP", "GIA_DINH_HOC_TAP", "DONG_HO_HOC_TAP", "CONG_DONG_HOC_TAP", "DON_VI_HOC_TAP")
 SUBJECT_KINDS = ("PERSON", "HOUSEHOLD", "CLAN", "VILLAGE", "COMMUNE", "PROVINCE", "ORGANISATION")
@@ -35,16 +36,6 @@ SCORING_MODES = ("points", "pass_fail")
 STATUSES_OF_VALUES = ("verified", "secondary", "partial", "inferred", "not_found", "domain")
 DEADLINES = ("DOSSIER", "RECOGNITION")
 MAX_PAGE_SIZE = 100
-
-
-class Strict(Schema):
-    class Meta:
-        unknown = RAISE
-
-
-class Lenient(Schema):
-    class Meta:
-        unknown = EXCLUDE
 
 
 def slot_of(title_type, subject_kind):

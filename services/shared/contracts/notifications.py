@@ -14,10 +14,11 @@ import hmac
 import secrets as _secrets
 import time
 
-from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+from marshmallow import fields, validate
 from nameko.exceptions import deserialize_to_instance
 
 from contracts.errors import Conflict, NotFound
+from contracts.members import Lenient, Strict  # one definition of the two kinds of schema
 
 CHANNELS = ("EMAIL", "SMS", "IN_APP", "WEBHOOK")
 OFFICER_CHANNELS = ("EMAIL", "SMS", "IN_APP")
@@ -40,16 +41,6 @@ WEBHOOK_EVENT_TYPES = (
     "fund_transfer_completed",
 )
 MAX_PAGE_SIZE = 100
-
-
-class Strict(Schema):
-    class Meta:
-        unknown = RAISE
-
-
-class Lenient(Schema):
-    class Meta:
-        unknown = EXCLUDE
 
 
 class NotificationsPageQuerySchema(Strict):
