@@ -78,8 +78,15 @@ class FaultPlatform:
         self.stack.wait_ready(90)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _sweep_orphans():
+    """Nodes and clusters of an earlier run that was killed hold ports, memory and, worse, an Erlang
+    distribution that slowed the machine's own broker: gone before this session starts its own."""
+    infra.sweep_orphans()
+
+
 @pytest.fixture(scope="session")
-def rabbit_node():
+def rabbit_node(_sweep_orphans):
     try:
         node = infra.RabbitNode()
     except infra.Unavailable as error:
@@ -90,7 +97,7 @@ def rabbit_node():
 
 
 @pytest.fixture(scope="session")
-def postgres_cluster():
+def postgres_cluster(_sweep_orphans):
     try:
         cluster = infra.PostgresCluster()
     except infra.Unavailable as error:

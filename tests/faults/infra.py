@@ -6,6 +6,9 @@ its own, on its own ports, with its data under a temporary folder, and removes i
   folders, no plugins and a configuration file of its own (the machine's listens on 5672); the Erlang
   cookie is the one in the node's ``HOME``, which ``ctl`` (``rabbitmqctl -n <node>``) shares.
   ``kill()`` sends SIGKILL to the whole process group (the start script and the Erlang VM).
+  The node gets SIGKILL if the test process dies (PDEATHSIG), and ``sweep_orphans()`` (called when a
+  fault session starts) kills what a killed run left anyway: the node's processes carry its folder in
+  their environment, and the folder names the process that owns it.
 - ``PostgresCluster``: ``initdb`` + ``pg_ctl`` on its own port. ``initdb`` refuses to run as root, so as
   root every command runs as the ``postgres`` user (``runuser``) in a folder that user owns.
 
@@ -13,6 +16,7 @@ Only tests and the load test use this module.
 """
 
 import contextlib
+import ctypes
 import glob
 import os
 import shutil
@@ -25,6 +29,8 @@ from pathlib import Path
 
 from servicekit.testing import free_port
 
+RABBIT_PREFIX, POSTGRES_PREFIX = "khuyenhoc-rabbit-", "khuyenhoc-pg-"
+OWNER_FILE = "owner.pid"
 RABBITMQ_SERVER_CANDIDATES = ("/usr/lib/rabbitmq/bin/rabbitmq-server",)
 RABBITMQCTL_CANDIDATES = ("/usr/lib/rabbitmq/bin/rabbitmqctl",)
 
@@ -36,6 +42,69 @@ def _first_executable(candidates, name):
         if os.access(path, os.X_OK):
             return path
     return shutil.which(name)
+
+
+def _die_with_parent():
+    """In the child, before exec: SIGKILL when the test process dies, however it dies."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _claim(root):
+    (Path(root) / OWNER_FILE).write_text(str(os.getpid()))
+
+
+def _orphaned(root):
+    try:
+        return not _alive(int((Path(root) / OWNER_FILE).read_text()))
+    except (OSError, ValueError):  # no owner recorded: older than this guard, or half made
+        return time.time() - Path(root).stat().st_mtime > 3600
+
+
+def _processes_under(root):
+    """Pids whose environment names ``root`` (the node's start script, its Erlang VM and helpers), but
+    never epmd: the machine's own broker may be registered with it."""
+    marker = str(root).encode()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if marker in (entry / "environ").read_bytes() and b"epmd" not in (entry / "cmdline").read_bytes():
+                yield int(entry.name)
+        except OSError:
+            continue
+
+
+def sweep_orphans(tmp=None):
+    """Kill the private nodes and clusters that a killed test run left behind, and remove their folders.
+    Returns the folders swept."""
+    swept = []
+    base = Path(tmp or tempfile.gettempdir())
+    for root in sorted(base.glob(RABBIT_PREFIX + "*")):
+        if root.is_dir() and _orphaned(root):
+            for pid in _processes_under(root):
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            shutil.rmtree(root, ignore_errors=True)
+            swept.append(root)
+    for root in sorted(base.glob(POSTGRES_PREFIX + "*")):
+        if root.is_dir() and _orphaned(root):
+            with contextlib.suppress(Unavailable, OSError, subprocess.SubprocessError):
+                cluster = PostgresCluster(root)
+                cluster.destroy()
+            shutil.rmtree(root, ignore_errors=True)
+            swept.append(root)
+    return swept
 
 
 def _wait(predicate, timeout, what):
@@ -57,11 +126,12 @@ class RabbitNode:
         self.ctl_path = _first_executable(RABBITMQCTL_CANDIDATES, "rabbitmqctl")
         if not (self.server and self.ctl_path):
             raise Unavailable("rabbitmq-server is not installed")
-        self.root = Path(root or tempfile.mkdtemp(prefix="khuyenhoc-rabbit-"))
+        self.root = Path(root or tempfile.mkdtemp(prefix=RABBIT_PREFIX))
         self.port, self.dist_port = free_port(), free_port()
         self.node = f"{name}{uuid.uuid4().hex[:6]}@localhost"
         home = self.root / "home"
         home.mkdir(parents=True, exist_ok=True)
+        _claim(self.root)
         (self.root / "rabbitmq.conf").write_text(f"listeners.tcp.1 = 127.0.0.1:{self.port}\nloopback_users = none\n")
         (self.root / "enabled_plugins").write_text("[].\n")
         self.process = None
@@ -88,7 +158,12 @@ class RabbitNode:
         log = open(self.root / f"server-{self.starts}.out", "wb")  # noqa: SIM115 (the process owns it)
         self.starts += 1
         self.process = subprocess.Popen(
-            [self.server], env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            [self.server],
+            env=self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,  # the test process starts no thread before a node
         )
         log.close()
         _wait(self._accepts_amqp, timeout, f"RabbitMQ node {self.node}")
@@ -151,10 +226,12 @@ def _postgres_bindir():
 class PostgresCluster:
     def __init__(self, root=None):
         self.bindir = _postgres_bindir()
-        self.root = Path(root or tempfile.mkdtemp(prefix="khuyenhoc-pg-"))
+        self.root = Path(root or tempfile.mkdtemp(prefix=POSTGRES_PREFIX))
         self.port = free_port()
         self.data = self.root / "data"
         self.as_postgres = os.geteuid() == 0
+        if not (self.root / OWNER_FILE).exists():
+            _claim(self.root)
         if self.as_postgres:  # initdb will not run as root; the cluster belongs to postgres
             shutil.chown(self.root, "postgres", "postgres")
             os.chmod(self.root, 0o700)
