@@ -66,3 +66,73 @@ class UnitCreatedV1(_Payload):
     kind = fields.String(load_default=None, allow_none=True)
     name = fields.String(required=True)
     valid_from = fields.Date(required=True)
+
+
+# --- reorganisation of units (issue 11) ------------------------------------------------------------------
+# A merge closes the merged units (valid_to = the day before ``effective_on``) and hands their members,
+# funds and records to the survivor; a split hands a unit's members and sub-units to new units. Each
+# operation has a ``reorganisation_id`` derived from what it does (kind, codes, date): applying the same
+# operation again is a no-op that emits nothing, and a consumer that sees the id twice changes nothing.
+# Units below the moved ones change path (their codes never change): ``moved_units`` lists every one with
+# its path before and after, so a projection can keep the old path for periods before ``effective_on``.
+
+
+class _UnitRef(_Payload):
+    unit_code = fields.String(required=True)
+    unit_path = fields.String(required=True)
+
+
+class _MovedUnit(_Payload):
+    unit_code = fields.String(required=True)
+    parent_code = fields.String(required=True)
+    from_path = fields.String(required=True)
+    to_path = fields.String(required=True)
+
+
+class _TargetUnit(_UnitRef):
+    """A split's target, as ``unit_created`` describes a unit: the split event may arrive first."""
+
+    parent_code = fields.String(required=True)
+    level = fields.String(required=True)
+    kind = fields.String(load_default=None, allow_none=True)
+    name = fields.String(required=True)
+    valid_from = fields.Date(required=True)
+
+
+class _MovedMember(_Payload):
+    member_id = fields.UUID(required=True)
+    to_unit_code = fields.String(required=True)
+    to_unit_path = fields.String(required=True)
+
+
+class _Reorganisation(_Payload):
+    reorganisation_id = fields.UUID(required=True)
+    effective_on = fields.Date(required=True)
+    decision_ref = fields.String(load_default=None, allow_none=True)
+    moved_units = fields.List(fields.Nested(_MovedUnit), load_default=list)
+
+
+@event_schema("units_merged", 1)
+class UnitsMergedV1(_Reorganisation):
+    """``merged`` units (their paths before) are closed; their members, funds and records go to
+    ``survivor_code``. Members in units below them stay in those units, which now sit under the survivor."""
+
+    survivor_code = fields.String(required=True)
+    survivor_path = fields.String(required=True)
+    merged = fields.List(fields.Nested(_UnitRef), required=True, validate=validate.Length(min=1))
+
+
+@event_schema("unit_split", 1)
+class UnitSplitV1(_Reorganisation):
+    """``source_code`` is split into ``targets`` (created before, each with its ``unit_created``).
+    ``moved_members`` are the members of the source itself and where each went; sub-units are in
+    ``moved_units``. Funds and unit-level records of the source go to ``successor_code``. The source is
+    closed when ``source_closed``."""
+
+    source_code = fields.String(required=True)
+    source_path = fields.String(required=True)
+    source_closed = fields.Boolean(required=True)
+    successor_code = fields.String(required=True)
+    successor_path = fields.String(required=True)
+    targets = fields.List(fields.Nested(_TargetUnit), required=True, validate=validate.Length(min=1))
+    moved_members = fields.List(fields.Nested(_MovedMember), load_default=list)

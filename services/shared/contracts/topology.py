@@ -42,12 +42,17 @@ SUBSCRIPTIONS = (
     Subscription("members", "evaluations", "evaluation_completed"),
     # funds scopes funds by org subtree with its own projection of the units
     Subscription("funds", "members", "unit_created"),
+    # a reorganisation of units moves balances by ledger transfers and re-points funds (issue 11)
+    Subscription("funds", "members", "units_merged"),
+    Subscription("funds", "members", "unit_split"),
     # evaluations keeps its own projection of the units and of who belongs to which unit (ARCHITECTURE.md)
     Subscription("evaluations", "members", "unit_created"),
     Subscription("evaluations", "members", "member_registered"),
     Subscription("evaluations", "members", "member_transferred"),
     Subscription("evaluations", "members", "member_left"),
     Subscription("evaluations", "members", "member_rejoined"),
+    Subscription("evaluations", "members", "units_merged"),
+    Subscription("evaluations", "members", "unit_split"),
     # notifications: welcome messages and webhooks for provincial systems
     Subscription("notifications", "members", "member_registered"),
     Subscription("notifications", "members", "member_updated"),
@@ -55,6 +60,8 @@ SUBSCRIPTIONS = (
     Subscription("notifications", "members", "member_left"),
     Subscription("notifications", "members", "member_rejoined"),
     Subscription("notifications", "members", "unit_created"),
+    Subscription("notifications", "members", "units_merged"),
+    Subscription("notifications", "members", "unit_split"),
     Subscription("notifications", "evaluations", "evaluation_registered"),
     Subscription("notifications", "evaluations", "self_assessment_submitted"),
     Subscription("notifications", "evaluations", "evaluation_completed"),

@@ -193,3 +193,130 @@ def unit_in_scope(session, table, code, scope):
     if unit is None or not is_in_subtree(unit.path, scope):
         raise UnitNotFound(details={"unit_code": code})
     return unit
+
+
+# --- reorganisation: merges and splits (issue 11) ---------------------------------------------------------
+# A merge or split closes units and moves others to a new path. The projection follows it, and keeps each
+# path a unit had before in ``org_unit_paths`` (valid until the day before the change), so a report for a
+# period before the change finds the tree as it stood then: a grassroots unit counted under its old commune.
+
+
+def define_org_unit_paths(metadata):
+    """The ``org_unit_paths`` history table: a unit's earlier path and parent, and the last day they held."""
+    table = Table(
+        "org_unit_paths",
+        metadata,
+        Column("code", String(20), primary_key=True),
+        Column("valid_until", Date, primary_key=True),
+        Column("path", String(200), nullable=False),
+        Column("parent_code", String(20)),
+    )
+    Index("ix_org_unit_paths_path_prefix", table.c.path, postgresql_ops={"path": "text_pattern_ops"})
+    return table
+
+
+def org_unit_paths_columns():
+    """Fresh copies of the columns, for ``op.create_table("org_unit_paths", *org_unit_paths_columns())``."""
+    from sqlalchemy import MetaData
+
+    return [column.copy() for column in define_org_unit_paths(MetaData()).columns]
+
+
+def apply_reorganisation(session, table, paths_table, event_type, payload):
+    """Follow a ``units_merged`` or ``unit_split`` payload (as ``load_event`` gives it: dates are dates).
+    Idempotent: a unit already closed or already on its new path is left alone. Returns the codes changed."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    effective_on = payload["effective_on"]
+    last_day = effective_on - timedelta(days=1)
+    changed = []
+    if event_type == "unit_split":
+        for target in payload["targets"]:
+            if get_unit(session, table, target["unit_code"]) is None:
+                record_unit_created(
+                    session,
+                    table,
+                    {
+                        "unit_code": target["unit_code"],
+                        "parent_code": target["parent_code"],
+                        "unit_path": target["unit_path"],
+                        "level": target["level"],
+                        "kind": target.get("kind"),
+                        "name": target["name"],
+                        "valid_from": target["valid_from"],
+                    },
+                )
+                changed.append(target["unit_code"])
+        closing = [payload["source_code"]] if payload["source_closed"] else []
+    else:
+        closing = [unit["unit_code"] for unit in payload["merged"]]
+    for code in closing:
+        result = session.execute(
+            update(table).where(table.c.code == code, table.c.valid_to.is_(None)).values(valid_to=last_day)
+        )
+        if result.rowcount:
+            changed.append(code)
+    for moved in payload.get("moved_units") or ():
+        unit = get_unit(session, table, moved["unit_code"])
+        if unit is None or unit.path == moved["to_path"]:
+            continue
+        dialect = postgresql if db.is_postgres(session) else sqlite
+        session.execute(
+            dialect.insert(paths_table)
+            .values(code=unit.code, valid_until=last_day, path=unit.path, parent_code=unit.parent_code)
+            .on_conflict_do_nothing()
+        )
+        session.execute(
+            update(table)
+            .where(table.c.code == unit.code)
+            .values(path=moved["to_path"], parent_code=moved["parent_code"])
+        )
+        changed.append(unit.code)
+    return changed
+
+
+def tree_as_of(session, table, paths_table, day):
+    """Every unit as the tree stood on ``day``: ``{code: (path, parent_code)}``. A unit's path on a day is
+    the earliest history row still valid then, else its current one."""
+    tree = {
+        row.code: (row.path, row.parent_code)
+        for row in session.execute(select(table.c.code, table.c.path, table.c.parent_code))
+    }
+    history = session.execute(
+        select(paths_table.c.code, paths_table.c.path, paths_table.c.parent_code)
+        .where(paths_table.c.valid_until >= day)
+        .order_by(paths_table.c.valid_until.desc())
+    )
+    for row in history:  # latest first, so the earliest row valid on ``day`` is written last and wins
+        tree[row.code] = (row.path, row.parent_code)
+    return tree
+
+
+def children_in_period(session, table, paths_table, parent_code, date_from, date_to):
+    """The units that were direct children of ``parent_code`` on some day of the period, with the path each
+    had then (on ``date_to``, or on its last day if it closed within the period): rows of a report."""
+    tree = tree_as_of(session, table, paths_table, date_to)
+    rows = session.execute(
+        select(table).where(
+            table.c.valid_from <= date_to,
+            (table.c.valid_to.is_(None)) | (table.c.valid_to >= date_from),
+        )
+    ).all()
+    children = []
+    for row in rows:
+        day = min(date_to, row.valid_to) if row.valid_to else date_to
+        path, parent = (tree_as_of(session, table, paths_table, day) if day != date_to else tree)[row.code]
+        if parent == parent_code:
+            children.append(
+                {
+                    "code": row.code,
+                    "name": row.name,
+                    "level": row.level,
+                    "path": path,
+                    "valid_from": row.valid_from,
+                    "valid_to": row.valid_to,
+                }
+            )
+    return sorted(children, key=lambda unit: unit["code"])
