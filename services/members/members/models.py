@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from servicekit.orgunits import define_org_unit_paths
 from servicekit.tables import BIG_ID, UtcDateTime, define_kit_tables
 
 
@@ -279,6 +280,19 @@ class PrivacyRequest(Base):
         Index("ix_privacy_requests_member_at", "member_id", "at"),
         Index("ix_privacy_requests_at", "at"),
     )
+
+
+# --- reorganisation of units (issue 11; migration 0007) ------------------------------------------------
+# The earlier paths of units moved by a merge or split (servicekit.orgunits, the same table every service's
+# projection keeps): reports for periods before a change see the tree as it stood.
+UNIT_PATHS = define_org_unit_paths(Base.metadata)
+
+# (reorganisation models go here: usecases/reorganisation.py)
+
+
+# --- activities and the review report (issue 11; migration 0008) ---------------------------------------
+
+# (activity models go here: usecases/activities.py)
 
 
 OUTBOX, INBOX, IDEMPOTENCY_KEYS = define_kit_tables(Base.metadata)
