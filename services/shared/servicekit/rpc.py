@@ -4,7 +4,10 @@ nameko's ``RpcProxy`` waits forever, and a request sent while its target is down
 caller gave up (RELIABILITY.md, fact 7). ``RpcClient`` bounds every call with ``eventlet.Timeout`` and
 publishes the request with an AMQP ``expiration`` of the same length, so a request that nobody picked
 up in time is dropped by the broker instead of running late. On timeout, or when no service of that name
-exists, the caller gets ``contracts.errors.ServiceUnavailable``.
+exists, the caller gets ``contracts.errors.ServiceUnavailable``. So it does when the broker cannot be
+reached to send the request (the connection refused or lost), and when the service answered that its own
+database is unreachable (SQLAlchemy's ``OperationalError`` or ``InterfaceError``, which cross RPC as a
+``RemoteError``): both are outages a client retries, 503 at the gateway, never a 500.
 
 Configuration: ``RPC_TIMEOUT_SECONDS`` (default 10).
 
@@ -20,6 +23,8 @@ import logging
 import warnings
 
 import eventlet
+from amqp.exceptions import ConnectionError as AmqpConnectionError
+from kombu.exceptions import OperationalError as KombuOperationalError
 from nameko.amqp.publish import Publisher
 from nameko.constants import (
     AMQP_SSL_CONFIG_KEY,
@@ -29,7 +34,7 @@ from nameko.constants import (
     NON_PERSISTENT,
     SERIALIZER_CONFIG_KEY,
 )
-from nameko.exceptions import UnknownService
+from nameko.exceptions import RemoteError, UnknownService
 from nameko.rpc import Responder, RpcConsumer, RpcProxy, ServiceProxy, get_rpc_exchange
 from nameko.rpc import Rpc as NamekoRpc
 
@@ -44,6 +49,11 @@ warnings.filterwarnings("ignore", message="Mandatory delivery was requested")
 
 class _Deadline(Exception):
     pass
+
+
+# What a service's database driver raises when the server is down or restarting, as it crosses RPC.
+DATABASE_UNAVAILABLE = frozenset({"OperationalError", "InterfaceError", "DisconnectionError"})
+BROKER_UNAVAILABLE = (OSError, KombuOperationalError, AmqpConnectionError)
 
 
 class _MethodCaller:
@@ -68,6 +78,20 @@ class _MethodCaller:
         except UnknownService:
             raise ServiceUnavailable(
                 f"{self._name.split('.')[0]} is not running.", {"service": self._name.split(".")[0]}
+            ) from None
+        except BROKER_UNAVAILABLE as error:
+            log.warning("rpc %s: the broker is not reachable (%s)", self._name, type(error).__name__)
+            raise ServiceUnavailable(
+                "The message broker is not reachable. Retry with the same Idempotency-Key.",
+                {"service": self._name.split(".")[0], "cause": "broker"},
+            ) from None
+        except RemoteError as error:
+            if error.exc_type not in DATABASE_UNAVAILABLE:
+                raise
+            log.warning("rpc %s: the service's database is not reachable (%s)", self._name, error.exc_type)
+            raise ServiceUnavailable(
+                f"{self._name.split('.')[0]} cannot reach its database. Retry with the same Idempotency-Key.",
+                {"service": self._name.split(".")[0], "cause": "database"},
             ) from None
 
 

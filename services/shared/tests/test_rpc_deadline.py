@@ -66,3 +66,45 @@ def test_a_call_to_a_stopped_service_times_out_and_never_runs_when_it_comes_back
     with entrypoint_hook(caller, "call") as call:
         assert call("after restart") == "after restart"
     assert calls == ["after restart"]  # the expired request, ahead of it in the queue, was dropped
+
+
+def test_a_service_whose_database_is_down_is_unavailable_not_an_error(containers):
+    from sqlalchemy import create_engine, text
+
+    suffix = uuid.uuid4().hex[:6]
+
+    class Target:
+        name = f"rpcdbdown{suffix}"
+
+        @rpc
+        def work(self):  # a PostgreSQL port nobody listens on: what a service sees while its server is down
+            with create_engine("postgresql+psycopg2://postgres@127.0.0.1:9/x").connect() as connection:
+                connection.execute(text("select 1"))
+
+    class Caller:
+        name = f"rpcdbcaller{suffix}"
+        target = RpcClient(Target.name, timeout=10)
+
+        @rpc
+        def call(self):
+            return self.target.work()
+
+    containers(Target)
+    caller = containers(Caller)
+    with entrypoint_hook(caller, "call") as call, pytest.raises(ServiceUnavailable, match="database") as raised:
+        call()
+    assert raised.value.details == {"service": Target.name, "cause": "database"}
+
+
+def test_a_request_the_broker_cannot_take_is_unavailable_not_an_error():
+    """The publishing side of a call with the broker gone: kombu raises the connection's error."""
+    from servicekit.rpc import _MethodCaller
+
+    class BrokerGone:
+        def call_async(self, *args, **kwargs):
+            raise ConnectionRefusedError(111, "Connection refused")
+
+    caller = _MethodCaller(type("Proxy", (), {"work": BrokerGone()})(), "members", "work", 1.0, lambda: None)
+    with pytest.raises(ServiceUnavailable, match="broker") as raised:
+        caller()
+    assert raised.value.details == {"service": "members", "cause": "broker"}
