@@ -11,10 +11,26 @@
   signs until ``previous_secret_expires_at`` during a rotation).
 - ``preferences``: an officer's disabled channels and muted rules.
 - ``reminders_sent``: one row per (campaign, unit, deadline) so a reminder is sent once.
-- ``org_units``: the service's projection of the org tree (``servicekit.orgunits``), for webhook scopes.
+- ``org_units``: the service's projection of the org tree (``servicekit.orgunits``), for webhook scopes;
+  ``org_unit_paths``: the paths units had before a merge or split moved them.
+- ``reroutes``: what a merge or split re-routed (a subscription's scope, a pending note to the officers
+  of a closed unit), from where to where: the operators' record of it (issue 11).
 """
 
-from sqlalchemy import JSON, Boolean, Column, Index, Integer, MetaData, String, Table, Text, Uuid, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    text,
+)
 
 from servicekit import orgunits
 from servicekit.tables import BIG_ID, UtcDateTime, define_kit_tables
@@ -111,5 +127,23 @@ REMINDERS_SENT = Table(
     Column("created_at", UtcDateTime, nullable=False),
 )
 
+REROUTES = Table(
+    "reroutes",
+    metadata,
+    Column("id", BIG_ID, primary_key=True, autoincrement=True),
+    Column("reorganisation_id", Uuid, nullable=False),
+    Column("event_type", String(100), nullable=False),  # units_merged, unit_split
+    Column("item_kind", String(20), nullable=False),  # SUBSCRIPTION, DELIVERY
+    Column("item_id", String(64), nullable=False),  # the subscription's id, the delivery's public id
+    Column("from_unit_code", String(20), nullable=False),
+    Column("from_unit_path", String(200)),
+    Column("to_unit_code", String(20), nullable=False),
+    Column("to_unit_path", String(200)),
+    Column("rerouted_at", UtcDateTime, nullable=False),
+    UniqueConstraint("item_kind", "item_id", "reorganisation_id", name="uq_reroutes_item"),
+)
+Index("ix_reroutes_item", REROUTES.c.item_id)
+
 ORG_UNITS = orgunits.define_org_units(metadata)
+ORG_UNIT_PATHS = orgunits.define_org_unit_paths(metadata)
 OUTBOX, INBOX, IDEMPOTENCY_KEYS = define_kit_tables(metadata)

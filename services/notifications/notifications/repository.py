@@ -13,6 +13,7 @@ from notifications.models import (
     ORG_UNITS,
     PREFERENCES,
     REMINDERS_SENT,
+    REROUTES,
     WEBHOOK_SUBSCRIPTIONS,
 )
 from servicekit import db
@@ -248,6 +249,47 @@ def update_subscription(session, subscription_id, **values):
     session.execute(
         update(WEBHOOK_SUBSCRIPTIONS).where(WEBHOOK_SUBSCRIPTIONS.c.id == as_uuid(subscription_id)).values(**values)
     )
+
+
+# --- reorganisations: what is kept per unit, and the record of what was re-routed ------------------------
+
+
+def subscriptions_of_units(session, codes):
+    """Active subscriptions scoped to one of ``codes``."""
+    query = select(WEBHOOK_SUBSCRIPTIONS).where(
+        WEBHOOK_SUBSCRIPTIONS.c.unit_code.in_(list(codes)), WEBHOOK_SUBSCRIPTIONS.c.active.is_(True)
+    )
+    return session.execute(query.order_by(WEBHOOK_SUBSCRIPTIONS.c.created_at)).all()
+
+
+def children(session, parent_code):
+    """The open units directly below ``parent_code``."""
+    query = select(ORG_UNITS).where(ORG_UNITS.c.parent_code == parent_code, ORG_UNITS.c.valid_to.is_(None))
+    return session.execute(query.order_by(ORG_UNITS.c.code)).all()
+
+
+def waiting_unit_deliveries(session, codes):
+    """Notes to the officers of one of ``codes`` not yet expanded (PENDING, or FAILED to be retried)."""
+    query = select(DELIVERIES).where(
+        DELIVERIES.c.recipient_kind == "UNIT_OFFICERS",
+        DELIVERIES.c.recipient_id.in_(list(codes)),
+        DELIVERIES.c.state.in_(domain.DUE_STATES),
+    )
+    return session.execute(query.order_by(DELIVERIES.c.id)).all()
+
+
+def readdress_delivery(session, delivery_id, unit_code):
+    """Point a waiting fan-out note at another unit, unless the dispatcher took it meanwhile."""
+    statement = update(DELIVERIES).where(DELIVERIES.c.id == delivery_id, DELIVERIES.c.state.in_(domain.DUE_STATES))
+    return session.execute(statement.values(recipient_id=unit_code)).rowcount == 1
+
+
+def reroutes(session, scope, reorganisation_id=None):
+    """What merges and splits re-routed into or out of the subtree ``scope``, newest first."""
+    where = [or_(REROUTES.c.to_unit_path.startswith(scope), REROUTES.c.from_unit_path.startswith(scope))]
+    if reorganisation_id is not None:
+        where.append(REROUTES.c.reorganisation_id == as_uuid(reorganisation_id))
+    return session.execute(select(REROUTES).where(*where).order_by(REROUTES.c.id.desc()).limit(1000)).all()
 
 
 # --- reminders -------------------------------------------------------------------------------------------

@@ -15,10 +15,11 @@ from contracts.notifications import (
     PreferencesSchema,
     WebhookNotFound,
 )
+from contracts.reorganisation import ReorganisationPlanSchema
 from notifications.channels import Channels
 from notifications.models import metadata
 from notifications.providers import RuleBookProvider, Sessions, SettingsProvider, Wake, every
-from notifications.usecases import deliveries, dispatch, events, inbox, reminders, webhooks
+from notifications.usecases import deliveries, dispatch, events, inbox, reminders, reorganisation, webhooks
 from servicekit import ops
 from servicekit.events import event_handler
 from servicekit.logs import CallContext
@@ -87,6 +88,14 @@ class NotificationsService(ops.OpsEndpoints):
     @event_handler("members", "unit_created")
     def handle_unit_created(self, envelope, payload):
         self._on_event(envelope, payload, also=events.unit_created_projection(payload))
+
+    @event_handler("members", "units_merged")
+    def handle_units_merged(self, envelope, payload):
+        self._on_event(envelope, payload, also=reorganisation.follow(envelope, payload))
+
+    @event_handler("members", "unit_split")
+    def handle_unit_split(self, envelope, payload):
+        self._on_event(envelope, payload, also=reorganisation.follow(envelope, payload))
 
     @event_handler("evaluations", "evaluation_registered")
     def handle_evaluation_registered(self, envelope, payload):
@@ -196,6 +205,17 @@ class NotificationsService(ops.OpsEndpoints):
         result = deliveries.replay_webhook_delivery(self.uow, _actor(actor), _uuid(delivery_id, DeliveryNotFound))
         self.wake_dispatcher()
         return result
+
+    # --- reorganisations of units (administrators, through the gateway) ------------------------------
+
+    @expected
+    def preview_reorganisation(self, actor, plan):
+        plan = load(ReorganisationPlanSchema(), plan)
+        return reorganisation.preview_reorganisation(self.uow, _actor(actor), plan)
+
+    @expected
+    def list_reroutes(self, actor, reorganisation_id=None):
+        return reorganisation.list_reroutes(self.uow, _actor(actor), reorganisation_id)
 
     @expected
     def replay_delivery(self, delivery_id):

@@ -31,6 +31,8 @@ WEBHOOK_EVENT_TYPES = (
     "member_left",
     "member_rejoined",
     "unit_created",
+    "units_merged",
+    "unit_split",
     "evaluation_registered",
     "self_assessment_submitted",
     "evaluation_completed",

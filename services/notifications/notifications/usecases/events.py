@@ -18,6 +18,7 @@ CONSUMER = "notifications"
 FANOUT_KINDS = {"unit_officers": "UNIT_OFFICERS", "disbursement_officers": "DISBURSEMENT_OFFICERS"}
 DIRECT_KINDS = {"member": "MEMBER", "donor": "DONOR"}
 FROM_LOOKUP = "@lookup"  # the recipient's id comes from a lookup at send time (evaluation.member_id)
+REORGANISATIONS = {"units_merged": "survivor", "unit_split": "successor"}  # event -> whose unit it is
 
 
 def handle_event(uow, book, settings, envelope, payload, also=None):
@@ -34,12 +35,17 @@ def handle_event(uow, book, settings, envelope, payload, also=None):
 
 def create_deliveries(session, book, settings, envelope, payload, now):
     plain = json.loads(json.dumps(payload, default=str))
-    unit_code = plain.get("unit_code")
+    # A merge belongs to its survivor, a split to its successor (the unit that takes funds and records).
+    owner = REORGANISATIONS.get(envelope["event_type"], "unit")
+    unit_code = plain.get(f"{owner}_code")
     unit = repository.unit(session, unit_code)
     # A transfer between funds belongs, for webhook scopes, to the unit that received it.
-    unit_path = plain.get("unit_path") or plain.get("to_unit_path") or (unit.path if unit else None)
+    unit_path = plain.get(f"{owner}_path") or plain.get("to_unit_path") or (unit.path if unit else None)
     event = {k: str(envelope[k]) for k in ("event_id", "event_type", "source", "occurred_at")}
     data = {"event": event, "payload": plain, "unit": {"code": unit_code, "name": unit.name if unit else unit_code}}
+    touched = _touched_units(plain) if owner != "unit" else {}
+    if touched:
+        data["units"] = {code: getattr(repository.unit(session, code), "name", code) for code in touched}
     common = {
         "event_id": envelope["event_id"],
         "event_type": envelope["event_type"],
@@ -49,7 +55,7 @@ def create_deliveries(session, book, settings, envelope, payload, now):
     rows = []
     for rule in book.rules_for(envelope["source"], envelope["event_type"]):
         rows.extend(_rule_rows(rule, plain, data, common, now))
-    rows.extend(_webhook_rows(session, envelope, unit_path, common, now))
+    rows.extend(_webhook_rows(session, envelope, [unit_path, *touched.values()], common, now))
     return repository.insert_ignoring_duplicates(session, DELIVERIES, rows)
 
 
@@ -98,14 +104,27 @@ def webhook_body(envelope):
     return json.dumps(EnvelopeSchema().dump(envelope), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def _webhook_rows(session, envelope, unit_path, common, now):
+def _touched_units(payload):
+    """``{code: path}`` of every unit a merge or split touches (closed, moved, created); ``{}`` otherwise."""
+    refs = [*payload.get("merged", ()), *payload.get("targets", ())]
+    if payload.get("source_code"):
+        refs.append({"unit_code": payload["source_code"], "unit_path": payload["source_path"]})
+    touched = {ref["unit_code"]: ref["unit_path"] for ref in refs}
+    touched.update((moved["unit_code"], moved["to_path"]) for moved in payload.get("moved_units", ()))
+    return touched
+
+
+def _webhook_rows(session, envelope, unit_paths, common, now):
+    """One row per subscription naming the event whose subtree holds one of ``unit_paths`` (a merge or
+    split touches several units: the subscribers of each, or of a unit above, receive it)."""
+    # An event without a unit goes only to subscriptions of the whole country.
+    paths = [path for path in unit_paths if path] or [f"/{orgunits.CENTRAL_CODE}/"]
     body = None
     rows = []
     for sub in repository.active_subscriptions(session):
         if envelope["event_type"] not in sub.event_types:
             continue
-        # An event without a unit goes only to subscriptions of the whole country.
-        if not orgunits.is_in_subtree(unit_path or f"/{orgunits.CENTRAL_CODE}/", sub.unit_path):
+        if not any(orgunits.is_in_subtree(path, sub.unit_path) for path in paths):
             continue
         body = body or webhook_body(envelope)
         rows.append(
