@@ -204,3 +204,27 @@ def dossier_deadline(campaign_deadlines, slot):
 
 def percent(part, whole):
     return round(100 * part / whole, 2) if whole else None
+
+
+def target_percent(targets, year):
+    """The plan's target for ``year``: the first target of the nearest milestone (``by_year``) not before
+    it, else of the last one (a target reached stays the target). For Công dân học tập the first target of
+    a milestone is the adults' one (targets.yml lists it first)."""
+    if not targets:
+        return None
+    milestones = sorted({target["by_year"] for target in targets})
+    milestone = next((by_year for by_year in milestones if by_year >= year), milestones[-1])
+    return float(next(target["percent"] for target in targets if target["by_year"] == milestone))
+
+
+# --- reorganisation -------------------------------------------------------------------------------------
+
+
+def split_destination(member_id, subject_unit_code, source_code, member_targets, successor, source_closed):
+    """Where a record of a split unit goes: with its member if the member moved; else to the successor,
+    unless the source is kept and the record is a member's who stayed or the source's own. None: it stays."""
+    if member_id is not None and member_id in member_targets:
+        return member_targets[member_id]
+    if not source_closed and (member_id is not None or subject_unit_code == source_code):
+        return None
+    return successor

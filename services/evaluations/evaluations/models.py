@@ -5,6 +5,9 @@
   ``member_version`` wins, so duplicated and reordered events leave the right row).
 - ``campaigns``: a unit's yearly campaign: the criteria set pinned per slot and the deadlines.
 - ``evaluations``: one subject, one title, one year, from registration to the decision.
+- ``org_unit_paths``: earlier paths of units that moved in a reorganisation (``servicekit.orgunits``).
+- ``record_unit_history``: the unit an evaluation, a member's projection row or a campaign had before a
+  merge or split re-pointed it, valid until the day before the change (reports of earlier periods).
 """
 
 import uuid
@@ -95,6 +98,21 @@ class Evaluation(Base):
     )
 
 
+class RecordUnitHistory(Base):
+    """Where a record was before a reorganisation moved it: ``record_kind`` is ``evaluation``, ``member``
+    or ``campaign``; the earliest row with ``valid_until`` on or after a day is the record's unit that day."""
+
+    __tablename__ = "record_unit_history"
+
+    record_kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    valid_until: Mapped[date] = mapped_column(Date, primary_key=True)
+    unit_code: Mapped[str] = mapped_column(String(20))
+    unit_path: Mapped[str] = mapped_column(String(200))
+    reorganisation_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+
+
 ORG_UNITS = orgunits.define_org_units(Base.metadata)
+ORG_UNIT_PATHS = orgunits.define_org_unit_paths(Base.metadata)
 OUTBOX, INBOX, IDEMPOTENCY_KEYS = define_kit_tables(Base.metadata)
 metadata = Base.metadata

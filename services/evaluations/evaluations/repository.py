@@ -1,9 +1,9 @@
 """Every query of the evaluations service: the only module that builds ``select()``."""
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from evaluations.models import ORG_UNITS, Campaign, Evaluation, MemberUnit
+from evaluations.models import ORG_UNITS, Campaign, Evaluation, MemberUnit, RecordUnitHistory
 from servicekit import db
 
 
@@ -170,3 +170,129 @@ def status_counts(session, path, year):
         .group_by(Evaluation.title_type, Evaluation.status)
     ).all()
     return {(title, status): count for title, status, count in rows}
+
+
+# --- reorganisation: records re-pointed from closed units, and where they were before -------------------
+
+_RECORDS = {
+    "evaluation": (Evaluation, Evaluation.id),
+    "member": (MemberUnit, MemberUnit.member_id),
+    "campaign": (Campaign, Campaign.id),
+}
+_CHUNK = 500
+
+
+def evaluations_of_unit(session, unit_code):
+    """What a re-pointing needs of the unit's evaluations: id, member_id, subject_unit_code, unit_path."""
+    return session.execute(
+        select(Evaluation.id, Evaluation.member_id, Evaluation.subject_unit_code, Evaluation.unit_path)
+        .where(Evaluation.unit_code == unit_code)
+        .order_by(Evaluation.id)
+    ).all()
+
+
+def member_units_of_unit(session, unit_code):
+    return session.execute(
+        select(MemberUnit.member_id, MemberUnit.unit_path)
+        .where(MemberUnit.unit_code == unit_code)
+        .order_by(MemberUnit.member_id)
+    ).all()
+
+
+def campaigns_of_unit(session, unit_code):
+    return session.execute(
+        select(Campaign.id, Campaign.year, Campaign.unit_path).where(Campaign.unit_code == unit_code)
+    ).all()
+
+
+def campaign_years(session, unit_code):
+    return set(session.execute(select(Campaign.year).where(Campaign.unit_code == unit_code)).scalars())
+
+
+def repoint(session, kind, ids, unit_code, unit_path):
+    """Move the records ``ids`` of ``kind`` (evaluation, member, campaign) to another unit."""
+    model, column = _RECORDS[kind]
+    ids = list(ids)
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        session.execute(update(model).where(column.in_(chunk)).values(unit_code=unit_code, unit_path=unit_path))
+
+
+def keep_earlier_units(session, rows):
+    """Insert ``record_unit_history`` rows (dicts); a row already kept is left as it is."""
+    if not rows:
+        return
+    dialect = postgresql if db.is_postgres(session) else sqlite
+    for start in range(0, len(rows), _CHUNK):
+        session.execute(dialect.insert(RecordUnitHistory).on_conflict_do_nothing(), rows[start : start + _CHUNK])
+
+
+def follow_moved_unit(session, unit_code, from_path, to_path):
+    """The records of a unit that moved (code kept) take its new path."""
+    for model, _ in _RECORDS.values():
+        session.execute(
+            update(model).where(model.unit_code == unit_code, model.unit_path == from_path).values(unit_path=to_path)
+        )
+
+
+def count_of_unit(session, kind, unit_code):
+    model, _ = _RECORDS[kind]
+    return session.execute(select(func.count()).select_from(model).where(model.unit_code == unit_code)).scalar_one()
+
+
+# --- the review report: each record under the unit it had on a day -------------------------------------
+
+
+def _unit_on(kind, id_column, code_column, day):
+    """The unit code of each record on ``day``: its earliest history row still valid then, else its own."""
+    history = RecordUnitHistory
+    first = (
+        select(history.record_id, func.min(history.valid_until).label("valid_until"))
+        .where(history.record_kind == kind, history.valid_until >= day)
+        .group_by(history.record_id)
+        .subquery()
+    )
+    earlier = (
+        select(history.record_id, history.unit_code)
+        .join(first, (history.record_id == first.c.record_id) & (history.valid_until == first.c.valid_until))
+        .where(history.record_kind == kind)
+        .subquery()
+    )
+    return earlier, func.coalesce(earlier.c.unit_code, code_column).label("unit_code"), id_column
+
+
+def title_counts_on(session, first_year, last_year, day):
+    """Rows ``(unit_code on day, title_type, year, status, count)`` of the campaign years."""
+    earlier, unit, id_column = _unit_on("evaluation", Evaluation.id, Evaluation.unit_code, day)
+    return session.execute(
+        select(unit, Evaluation.title_type, Evaluation.year, Evaluation.status, func.count())
+        .select_from(Evaluation)
+        .outerjoin(earlier, earlier.c.record_id == id_column)
+        .where(Evaluation.year.between(first_year, last_year))
+        .group_by(unit, Evaluation.title_type, Evaluation.year, Evaluation.status)
+    ).all()
+
+
+def active_members_on(session, day):
+    """``{unit code on day: ACTIVE members}`` of the projection."""
+    earlier, unit, id_column = _unit_on("member", MemberUnit.member_id, MemberUnit.unit_code, day)
+    rows = session.execute(
+        select(unit, func.count())
+        .select_from(MemberUnit)
+        .outerjoin(earlier, earlier.c.record_id == id_column)
+        .where(MemberUnit.status == "ACTIVE")
+        .group_by(unit)
+    ).all()
+    return dict(rows)
+
+
+def grassroots_kinds_on(session, day):
+    """``{code: kind}`` of the grassroots units that existed on ``day``."""
+    rows = session.execute(
+        select(ORG_UNITS.c.code, ORG_UNITS.c.kind).where(
+            ORG_UNITS.c.level == "GRASSROOTS",
+            ORG_UNITS.c.valid_from <= day,
+            or_(ORG_UNITS.c.valid_to.is_(None), ORG_UNITS.c.valid_to >= day),
+        )
+    ).all()
+    return dict(rows)

@@ -17,9 +17,20 @@ from contracts.evaluations import (
     StatisticsQuerySchema,
 )
 from contracts.members import ActorSchema
+from contracts.reorganisation import ReorganisationPlanSchema
+from contracts.reports import ReportQuerySchema
 from evaluations.models import ORG_UNITS, metadata
 from evaluations.policy import PolicyProvider
-from evaluations.usecases import campaigns, criteria, lifecycle, projection, registrations, statistics
+from evaluations.usecases import (
+    campaigns,
+    criteria,
+    lifecycle,
+    projection,
+    registrations,
+    reorganisation,
+    report,
+    statistics,
+)
 from servicekit import business, ops, orgunits
 from servicekit.events import event_handler
 from servicekit.logs import CallContext
@@ -124,6 +135,18 @@ class EvaluationsService(ops.OpsEndpoints):
         query = load(StatisticsQuerySchema(), query)
         return statistics.evaluation_statistics(self.uow, self.policy, _actor(actor), code, query)
 
+    # --- the review report and reorganisations (issue 11) --------------------------------------------
+
+    @expected
+    def review_report_part(self, actor, unit_code, date_from, date_to):
+        query = load(ReportQuerySchema(), {"unit": unit_code, "from": date_from, "to": date_to})
+        return report.review_report_part(self.uow, self.policy, _actor(actor), query)
+
+    @expected
+    def preview_reorganisation(self, actor, plan):
+        plan = load(ReorganisationPlanSchema(), plan)
+        return reorganisation.preview_reorganisation(self.uow, _actor(actor), plan)
+
     # --- for other services (no actor: not on a user's request path) ---------------------------------
 
     @expected
@@ -139,6 +162,14 @@ class EvaluationsService(ops.OpsEndpoints):
     @event_handler("members", "unit_created")
     def handle_unit_created(self, envelope, payload):
         orgunits.handle_unit_created(self.uow, self.name, ORG_UNITS, envelope, payload)
+
+    @event_handler("members", "units_merged")
+    def handle_units_merged(self, envelope, payload):
+        reorganisation.follow_reorganisation(self.uow, self.name, envelope, payload)
+
+    @event_handler("members", "unit_split")
+    def handle_unit_split(self, envelope, payload):
+        reorganisation.follow_reorganisation(self.uow, self.name, envelope, payload)
 
     @event_handler("members", "member_registered")
     def handle_member_registered(self, envelope, payload):

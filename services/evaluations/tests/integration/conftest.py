@@ -7,6 +7,7 @@ PostgreSQL), one ``servicekit.uow.Work`` per call, no nameko.
 - ``unit(kind, parent)``: a grassroots unit in the projection of the tree (as unit_created would leave).
 - ``campaign(code, year, **deadlines)``: a campaign opened through the use case.
 - ``events(type)``: outbox rows as decoded bodies, oldest first.
+- ``evaluate(command, last, on)``: a registration taken through the use cases as far as ``last``.
 """
 
 import json
@@ -19,7 +20,7 @@ from sqlalchemy.orm import sessionmaker
 
 from evaluations import models
 from evaluations import policy as policy_module
-from evaluations.usecases import campaigns, projection
+from evaluations.usecases import campaigns, lifecycle, projection, registrations
 from servicekit import db, orgunits
 from servicekit.uow import Work
 
@@ -114,3 +115,38 @@ def events(engine):
             return [json.loads(row.body) for row in connection.execute(query)]
 
     return events
+
+
+HANOI_ADMIN = {"officer_id": "t-hanoi", "username": "t.hanoi", "role": "ADMIN", "unit_code": "01"}
+STEPS = ("REGISTERED", "SELF_ASSESSED", "REVIEWED", "DECIDED")
+
+
+@pytest.fixture
+def evaluate(uow, policy):
+    """Register ``command`` (by an ADMIN of Hà Nội, who may do every step) and take it as far as ``last``:
+    REGISTERED, SELF_ASSESSED, REVIEWED, RECOGNISED or NOT_RECOGNISED (answers failing the pass rule)."""
+
+    def evaluate(command, last="RECOGNISED", on=DAY):
+        evaluation = registrations.register_evaluation(uow(), policy, HANOI_ADMIN, command, on=on)
+        criteria_set = policy.criteria[evaluation["criteria_set_id"]]
+        passing = last != "NOT_RECOGNISED"
+        steps = STEPS.index(last if last in STEPS else "DECIDED")
+        if steps >= 1:
+            answers = {i.code: _points(criteria_set, i, passing) for i in criteria_set.scored}
+            lifecycle.submit_self_assessment(uow(), policy, HANOI_ADMIN, evaluation["id"], {"answers": answers}, on=on)
+        if steps >= 2:
+            lifecycle.review_evaluation(uow(), policy, HANOI_ADMIN, evaluation["id"], {"adjustments": []}, on=on)
+        if steps >= 3:
+            decision = {"outcome": "RECOGNISED" if passing else "NOT_RECOGNISED", "decision_reference": "1/QĐ-KH",
+                        "degree": criteria_set.levels[0] if criteria_set.levels else None}
+            lifecycle.decide_evaluation(uow(), policy, HANOI_ADMIN, evaluation["id"], decision, on=on)
+        return evaluation["id"]
+
+    return evaluate
+
+
+def _points(criteria_set, indicator, passing):
+    if criteria_set.scoring == "pass_fail":
+        return 1 if passing else 0
+    maximum = criteria_set.maximum(indicator)
+    return maximum - 1 if passing else maximum // 2
