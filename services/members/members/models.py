@@ -59,6 +59,9 @@ class Member(Base):
     card_number: Mapped[str] = mapped_column(String(30), unique=True)
     consent_given_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     anonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # a data-subject erasure (privacy.py)
+    # Party membership (issue 11): None = not recorded. Access-restricted: only ADMIN reads or sets it, it is
+    # never in events or logs; reports count it only as an aggregate (usecases/report.py).
+    party_member: Mapped[bool | None] = mapped_column(Boolean)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
@@ -292,7 +295,32 @@ UNIT_PATHS = define_org_unit_paths(Base.metadata)
 
 # --- activities and the review report (issue 11; migration 0008) ---------------------------------------
 
-# (activity models go here: usecases/activities.py)
+
+class Activity(Base):
+    """A study session, training class or campaign recorded for a unit (``sessions`` counts a register of
+    several at once; ``participants`` are participations over all of them). ``unit_path`` is the unit's path
+    when it was recorded: a unit merged away later keeps its activities in reports of earlier periods."""
+
+    __tablename__ = "activities"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    unit_path: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # contracts.reports.ACTIVITY_KINDS
+    title: Mapped[str] = mapped_column(String(300))
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date] = mapped_column(Date)
+    sessions: Mapped[int] = mapped_column(Integer)
+    participants: Mapped[int] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(String(2000))
+    recorded_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    __table_args__ = (
+        Index(
+            "ix_activities_path_started", "unit_path", "started_on", postgresql_ops={"unit_path": "text_pattern_ops"}
+        ),
+    )
 
 
 OUTBOX, INBOX, IDEMPOTENCY_KEYS = define_kit_tables(Base.metadata)

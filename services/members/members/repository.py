@@ -3,7 +3,7 @@
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from members.models import CardCounter, Consent, Member, Membership, Officer, Unit
+from members.models import UNIT_PATHS, Activity, CardCounter, Consent, Member, Membership, Officer, Unit
 
 
 def _in_subtree(column, path):
@@ -125,37 +125,35 @@ def take_card_seqs(session, province_code, year, count):
     return last - count + 1
 
 
+def _open_on(day):
+    """A membership open on ``day``: started on or before, not ended by then."""
+    return and_(Membership.started_on <= day, or_(Membership.ended_on.is_(None), Membership.ended_on > day))
+
+
+def _joined_in(date_from, date_to):
+    """Joined (or rejoined) the association in the period; a transfer or a move of units is not joining."""
+    return and_(Membership.start_reason.in_(("JOINED", "REJOINED")), Membership.started_on.between(date_from, date_to))
+
+
+def _left_in(date_from, date_to):
+    return and_(Membership.end_reason == "LEFT", Membership.ended_on.between(date_from, date_to))
+
+
+def _count_memberships(session, scope_path, condition):
+    query = select(func.count()).select_from(Membership)
+    return session.execute(query.where(_in_subtree(Membership.unit_path, scope_path), condition)).scalar_one()
+
+
 def members_in_subtree_on(session, scope_path, day):
     """Memberships open in the subtree on ``day`` (started on or before, not ended by then)."""
-    return session.execute(
-        select(func.count())
-        .select_from(Membership)
-        .where(
-            _in_subtree(Membership.unit_path, scope_path),
-            Membership.started_on <= day,
-            or_(Membership.ended_on.is_(None), Membership.ended_on > day),
-        )
-    ).scalar_one()
+    return _count_memberships(session, scope_path, _open_on(day))
 
 
 def membership_events_in_period(session, scope_path, date_from, date_to):
     """(joined, left) in the subtree in the period: members who joined (or rejoined) the association and
     members who left it; transfers are neither."""
-    in_scope = _in_subtree(Membership.unit_path, scope_path)
-    joined = session.execute(
-        select(func.count())
-        .select_from(Membership)
-        .where(
-            in_scope,
-            Membership.start_reason.in_(("JOINED", "REJOINED")),
-            Membership.started_on.between(date_from, date_to),
-        )
-    ).scalar_one()
-    left = session.execute(
-        select(func.count())
-        .select_from(Membership)
-        .where(in_scope, Membership.end_reason == "LEFT", Membership.ended_on.between(date_from, date_to))
-    ).scalar_one()
+    joined = _count_memberships(session, scope_path, _joined_in(date_from, date_to))
+    left = _count_memberships(session, scope_path, _left_in(date_from, date_to))
     return joined, left
 
 
@@ -190,3 +188,85 @@ def active_officers_of_units(session, codes):
         .scalars()
         .all()
     )
+
+
+# --- activities and the review report (issue 11) ---------------------------------------------------------
+# The report's figures come grouped by the path a row was recorded under, one query per figure for a whole
+# subtree (usecases/report.py gives each path to the unit it was under in the period): a province has about
+# a hundred communes, and one query per commune would be a hundred round trips per figure.
+
+
+def _under_any(column, prefixes):
+    return or_(*(_in_subtree(column, prefix) for prefix in prefixes))
+
+
+def memberships_open_by_path(session, prefixes, day):
+    """{membership unit_path: members} of memberships open on ``day`` under any of ``prefixes``."""
+    return _memberships_by_path(session, prefixes, _open_on(day))
+
+
+def joined_by_path(session, prefixes, date_from, date_to):
+    return _memberships_by_path(session, prefixes, _joined_in(date_from, date_to))
+
+
+def left_by_path(session, prefixes, date_from, date_to):
+    return _memberships_by_path(session, prefixes, _left_in(date_from, date_to))
+
+
+def party_members_by_path(session, prefixes, day):
+    """{membership unit_path: members} open on ``day`` who are recorded as Party members: counts only."""
+    query = select(Membership.unit_path, func.count()).join(Member, Member.id == Membership.member_id)
+    query = query.where(_under_any(Membership.unit_path, prefixes), _open_on(day), Member.party_member.is_(True))
+    return dict(session.execute(query.group_by(Membership.unit_path)).all())
+
+
+def _memberships_by_path(session, prefixes, condition):
+    query = select(Membership.unit_path, func.count()).where(_under_any(Membership.unit_path, prefixes), condition)
+    return dict(session.execute(query.group_by(Membership.unit_path)).all())
+
+
+def activity_figures_by_path(session, prefixes, date_from, date_to):
+    """(unit_path, kind, records, sessions, participants) of the activities started in the period."""
+    query = select(
+        Activity.unit_path,
+        Activity.kind,
+        func.count(),
+        func.coalesce(func.sum(Activity.sessions), 0),
+        func.coalesce(func.sum(Activity.participants), 0),
+    ).where(_under_any(Activity.unit_path, prefixes), Activity.started_on.between(date_from, date_to))
+    return session.execute(query.group_by(Activity.unit_path, Activity.kind)).all()
+
+
+def earlier_paths(session, codes):
+    """{code: [(valid_until, path)]} of the units' earlier paths (org_unit_paths), oldest first."""
+    query = select(UNIT_PATHS.c.code, UNIT_PATHS.c.valid_until, UNIT_PATHS.c.path).where(UNIT_PATHS.c.code.in_(codes))
+    paths = {}
+    for code, valid_until, path in session.execute(query.order_by(UNIT_PATHS.c.code, UNIT_PATHS.c.valid_until)):
+        paths.setdefault(code, []).append((valid_until, path))
+    return paths
+
+
+def _activity_in(path):
+    """An activity recorded under ``path``'s subtree, or of a unit that is in it now (a unit moved by a
+    reorganisation still lists the activities recorded under its earlier path)."""
+    return or_(_in_subtree(Activity.unit_path, path), _in_subtree(Unit.path, path))
+
+
+def get_activity(session, activity_id, scope_path, for_update=False):
+    query = select(Activity, Unit.name).join(Unit, Unit.code == Activity.unit_code)
+    query = query.where(Activity.id == activity_id, _activity_in(scope_path))
+    return session.execute(query.with_for_update(of=Activity) if for_update else query).one_or_none()
+
+
+def list_activities(session, path, date_from, date_to, kind, page, page_size):
+    """(activity, unit name) pairs of the subtree overlapping the period, newest first, and the total."""
+    query = select(Activity, Unit.name).join(Unit, Unit.code == Activity.unit_code).where(_activity_in(path))
+    if date_from:
+        query = query.where(Activity.ended_on >= date_from)
+    if date_to:
+        query = query.where(Activity.started_on <= date_to)
+    if kind:
+        query = query.where(Activity.kind == kind)
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    query = query.order_by(Activity.started_on.desc(), Activity.created_at.desc(), Activity.id)
+    return session.execute(query.limit(page_size).offset((page - 1) * page_size)).all(), total

@@ -33,9 +33,11 @@ from contracts.privacy import (
     PrivacyRequestQuerySchema,
     WithdrawConsentSchema,
 )
+from contracts.reports import ActivityNotFound, ActivityQuerySchema, CreateActivitySchema, ReportQuerySchema
 from members.importing.worker import ImportWorker
 from members.models import metadata
 from members.usecases import (
+    activities,
     audit,
     clients,
     contacts,
@@ -44,6 +46,7 @@ from members.usecases import (
     members,
     officers,
     privacy,
+    report,
     statistics,
     titles,
     units,
@@ -232,6 +235,31 @@ class MembersService(ops.OpsEndpoints):
     def list_privacy_requests(self, actor, query):
         return privacy.list_privacy_requests(self.uow, _actor(actor), load(PrivacyRequestQuerySchema(), query))
 
+    # --- activities and the review report (issue 11): contracts.reports ----------------------------
+
+    @expected
+    def record_activity(self, actor, unit_code, payload, idempotency_key=None):
+        command = load(CreateActivitySchema(), payload)
+        return activities.record_activity(self.uow, _actor(actor), unit_code, command, idempotency_key)
+
+    @expected
+    def list_activities(self, actor, unit_code, query=None):
+        return activities.list_activities(self.uow, _actor(actor), unit_code, load(ActivityQuerySchema(), query))
+
+    @expected
+    def get_activity(self, actor, activity_id):
+        return activities.get_activity(self.uow, _actor(actor), _uuid(activity_id, ActivityNotFound))
+
+    @expected
+    def delete_activity(self, actor, activity_id):
+        activities.delete_activity(self.uow, _actor(actor), _uuid(activity_id, ActivityNotFound))
+
+    @expected
+    def review_report_part(self, actor, unit_code, date_from, date_to):
+        """The members part of the review report of a unit's subtree and a period (ISO dates, inclusive)."""
+        query = load(ReportQuerySchema(), {"unit": unit_code, "from": date_from, "to": date_to})
+        return report.review_report_part(self.uow, _actor(actor), query)
+
     # --- for other services (no actor: never routed by the gateway) ---------------------------------
 
     @expected
@@ -249,4 +277,5 @@ def _uuid(value, not_found=MemberNotFound):
     try:
         return uuid.UUID(str(value))
     except ValueError:
-        raise not_found(details={"member_id" if not_found is MemberNotFound else "id": str(value)}) from None
+        key = {MemberNotFound: "member_id", ActivityNotFound: "activity_id"}.get(not_found, "id")
+        raise not_found(details={key: str(value)}) from None

@@ -16,6 +16,12 @@ ROLES = ("ADMIN", "OFFICER", "VIEWER")
 CONSENT_CHANNELS = ("PAPER_FORM", "ONLINE_FORM", "RECORDED_VERBAL")
 MAX_PAGE_SIZE = 100
 
+PARTY_MEMBER_RULE = (
+    "Party membership (Đảng viên): true, false, or null when not recorded. Access-restricted: only an ADMIN may "
+    "set it (an OFFICER or VIEWER who sends it gets permission_denied, 403) and only an ADMIN sees it (it is "
+    "absent from the member for every other role). Never in events or logs; reports count it only as a total."
+)
+
 
 class Strict(Schema):
     class Meta:
@@ -136,6 +142,7 @@ class RegisterMemberSchema(Strict):
     join_date = fields.Date(load_default=None, allow_none=True)
     ethnicity = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=50))
     religion = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=50))
+    party_member = fields.Boolean(allow_none=True, metadata={"description": PARTY_MEMBER_RULE})
     consent = fields.Nested(ConsentSchema, required=True)
 
     @validates_schema
@@ -155,6 +162,7 @@ class UpdateMemberSchema(Strict):
     email = fields.Email(allow_none=True)
     ethnicity = fields.String(allow_none=True, validate=validate.Length(max=50))
     religion = fields.String(allow_none=True, validate=validate.Length(max=50))
+    party_member = fields.Boolean(allow_none=True, metadata={"description": PARTY_MEMBER_RULE})
 
 
 class TransferMemberSchema(Strict):
@@ -204,6 +212,7 @@ class MemberSchema(Lenient):
     left_on = fields.Date(allow_none=True)
     left_reason = fields.String(allow_none=True)
     consent_given_at = fields.AwareDateTime(allow_none=True)
+    party_member = fields.Boolean(allow_none=True, metadata={"description": PARTY_MEMBER_RULE})
     version = fields.Integer(required=True)
     created_at = fields.AwareDateTime(required=True)
     updated_at = fields.AwareDateTime(required=True)

@@ -75,6 +75,7 @@ class PersonalRecordSchema(Lenient):
     email = fields.String(allow_none=True)
     ethnicity = fields.String(allow_none=True)
     religion = fields.String(allow_none=True)
+    party_member = fields.Boolean(allow_none=True, metadata={"description": "null when not recorded"})
     unit_code = fields.String(required=True)
     status = fields.String(required=True)
     join_date = fields.Date(required=True)

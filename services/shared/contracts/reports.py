@@ -22,7 +22,9 @@ Activities (study sessions, training classes, campaigns) are recorded by the mem
 """
 
 from marshmallow import ValidationError, fields, validate, validates_schema
+from nameko.exceptions import deserialize_to_instance
 
+from contracts.errors import NotFound
 from contracts.members import Lenient, Strict
 
 ACTIVITY_KINDS = ("STUDY_SESSION", "TRAINING_CLASS", "CAMPAIGN", "OTHER")
@@ -81,6 +83,15 @@ class ActivitySchema(Lenient):
     notes = fields.String(allow_none=True)
     recorded_by = fields.String(allow_none=True)
     created_at = fields.DateTime(required=True)
+
+
+@deserialize_to_instance
+class ActivityNotFound(NotFound):
+    """``get_activity`` / ``delete_activity`` of an id that is unknown or outside the actor's subtree (404)."""
+
+    code = "activity_not_found"
+    default_en = "No such activity in your scope."
+    default_vi = "Không tìm thấy hoạt động trong phạm vi của bạn."
 
 
 class ActivityQuerySchema(Strict):

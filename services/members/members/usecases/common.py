@@ -91,8 +91,9 @@ def unit_view(unit):
     )
 
 
-def member_view(member, unit_name=None, history=None, consent_given_at=None, titles=None):
-    """The member as the API shows it (JSON-ready): CCCD and phone masked, e-mail only as a flag."""
+def member_view(member, unit_name=None, history=None, consent_given_at=None, titles=None, actor=None):
+    """The member as the API shows it (JSON-ready): CCCD and phone masked, e-mail only as a flag; Party
+    membership only to an ADMIN ``actor`` (absent otherwise: contracts.members.PARTY_MEMBER_RULE)."""
     view = {
         "id": member.id,
         "card_number": member.card_number,
@@ -114,11 +115,28 @@ def member_view(member, unit_name=None, history=None, consent_given_at=None, tit
         "created_at": member.created_at,
         "updated_at": member.updated_at,
     }
+    if sees_party_membership(actor):
+        view["party_member"] = member.party_member
     if history is not None:
         view["history"] = history
     if titles is not None:
         view["titles"] = titles
     return MemberSchema().dump(view)
+
+
+def sees_party_membership(actor):
+    return actor is not None and actor["role"] == domain.Role.ADMIN
+
+
+def require_party_membership_access(actor, command):
+    """Only an ADMIN may set Party membership (contracts.members.PARTY_MEMBER_RULE): any other role that sends
+    the field, whatever its value, is refused."""
+    if "party_member" in command and not sees_party_membership(actor):
+        raise PermissionDenied(
+            "Only an administrator may record Party membership.",
+            {"field": "party_member"},
+            "Chỉ quản trị viên mới được ghi nhận thông tin đảng viên.",
+        )
 
 
 def officer_view(officer):

@@ -22,7 +22,7 @@ def register_member(uow, actor, command, idempotency_key=None):
         if replay is not None:
             return replay
         [member], units = _register(uow, actor, [command])
-        result = common.member_view(member, units[member.unit_code].name)
+        result = common.member_view(member, units[member.unit_code].name, actor=actor)
         uow.remember(result)
         _commit_unless_duplicate(uow)
     business.count(SOURCE, "registered")  # after the commit, and never for a replay
@@ -46,6 +46,8 @@ def _register(uow, actor, commands):
     """Check and write ``commands``: one statement per table (Core, not the ORM's unit of work: the ORM's
     flush was a third of the members process's CPU per registration, tests/bench profile)."""
     common.require_write(actor)
+    for command in commands:
+        common.require_party_membership_access(actor, command)
     session, today = uow.session, common.today()
     # The actor's unit and the target units in one query; held here, so that the lookups below find them in
     # the session's identity map (it keeps no object nobody refers to) instead of asking again.
@@ -66,6 +68,7 @@ def _register(uow, actor, commands):
     for (fields, consent), command in zip(rows, commands, strict=True):
         member, opening = _new_member(actor, fields, consent, units[command["unit_code"]],
                                       command.get("join_date") or today, now)  # fmt: skip
+        member["party_member"] = command.get("party_member")
         members.append(member)
         openings.append(opening)
     uow.emit_all(
@@ -257,7 +260,9 @@ def get_member(uow, actor, member_id):
         ]
         unit_name = repository.get_unit(uow.session, member.unit_code).name
         # The record of one member also lists its learning titles (kept from evaluation_completed).
-        return common.member_view(member, unit_name, history, titles=titles.titles_of(uow.session, member.id))
+        return common.member_view(
+            member, unit_name, history, titles=titles.titles_of(uow.session, member.id), actor=actor
+        )
 
 
 def _member_in_scope(session, actor, member_id, for_update=False):
@@ -286,7 +291,7 @@ def search_members(uow, actor, query):
             query["page_size"],
         )
         names = repository.unit_names(uow.session, [m.unit_code for m in members])
-        items = [common.member_view(m, names.get(m.unit_code)) for m in members]
+        items = [common.member_view(m, names.get(m.unit_code), actor=actor) for m in members]
         return {"items": items, "page": query["page"], "page_size": query["page_size"], "total": total}
 
 
@@ -298,8 +303,9 @@ def update_member(uow, actor, member_id, changes):
             raise TransitionRejected(
                 "A member who left cannot be edited.", {}, "Không thể sửa hồ sơ của hội viên đã rời hội."
             )
+        apply_party_membership(actor, member, changes)
         apply_changes(uow, member, changes)
-        result = common.member_view(member, repository.get_unit(uow.session, member.unit_code).name)
+        result = common.member_view(member, repository.get_unit(uow.session, member.unit_code).name, actor=actor)
         uow.commit()
     return result
 
@@ -329,6 +335,17 @@ def apply_changes(uow, member, changes):
     if changed:
         _bump(uow, member, "member_updated", changed_fields=changed)
     return changed
+
+
+def apply_party_membership(actor, member, changes):
+    """Party membership from an edit or a correction, for an ADMIN only; True when it changed. No event and no
+    new version: it never leaves this service (contracts.members.PARTY_MEMBER_RULE)."""
+    common.require_party_membership_access(actor, changes)
+    if "party_member" not in changes or member.party_member == changes["party_member"]:
+        return False
+    member.party_member = changes["party_member"]
+    member.updated_at = common.now()
+    return True
 
 
 def _bump(uow, member, event_type, **payload):
@@ -372,7 +389,7 @@ def transfer_member(uow, actor, member_id, command, idempotency_key=None):
         )
         member.unit_code, member.unit_path = target.code, target.path
         _bump(uow, member, "member_transferred", from_unit_code=old_code, from_unit_path=old_path, transferred_on=on)
-        result = common.member_view(member, target.name)
+        result = common.member_view(member, target.name, actor=actor)
         uow.remember(result)
         uow.commit()
     return result
@@ -416,7 +433,7 @@ def leave_member(uow, actor, member_id, command, idempotency_key=None):
         _close_membership(uow.session, member, on, "LEFT")
         member.status, member.left_on, member.left_reason = domain.MemberStatus.LEFT, on, command.get("reason_code")
         _bump(uow, member, "member_left", left_on=on, reason_code=command.get("reason_code"))
-        result = common.member_view(member, repository.get_unit(uow.session, member.unit_code).name)
+        result = common.member_view(member, repository.get_unit(uow.session, member.unit_code).name, actor=actor)
         uow.remember(result)
         uow.commit()
     return result
@@ -453,7 +470,7 @@ def rejoin_member(uow, actor, member_id, command, idempotency_key=None):
         member.status, member.left_on, member.left_reason = domain.MemberStatus.ACTIVE, None, None
         member.unit_code, member.unit_path, member.join_date = unit.code, unit.path, on
         _bump(uow, member, "member_rejoined", join_date=on)
-        result = common.member_view(member, unit.name)
+        result = common.member_view(member, unit.name, actor=actor)
         uow.remember(result)
         uow.commit()
     return result

@@ -55,9 +55,11 @@ def correct_member(uow, actor, member_id, command):
     with uow:
         member = _member_for_request(uow, actor, member_id)
         _refuse_if_anonymised(member)
-        changed = members.apply_changes(uow, member, command["changes"])
-        _record(uow, actor, member, "CORRECT", command, {"fields": changed})
-        result = _member_view(uow.session, member)
+        changes = command["changes"]
+        party = ["party_member"] if members.apply_party_membership(actor, member, changes) else []
+        changed = members.apply_changes(uow, member, changes)
+        _record(uow, actor, member, "CORRECT", command, {"fields": changed + party})
+        result = _member_view(uow.session, member, actor)
         uow.commit()
     return result
 
@@ -108,6 +110,7 @@ def anonymise_member(uow, actor, member_id, command):
         member.cccd = _placeholder_cccd(member.id)
         member.card_number = f"ANON-{member.id.hex[:25]}"
         member.phone = member.email = member.birth_date = member.ethnicity = member.religion = None
+        member.party_member = None  # erased too, but never named in an event (it never leaves the service)
         member.anonymised_at = now
         session.execute(
             update(Consent).where(Consent.member_id == member.id)
@@ -198,8 +201,8 @@ def _record(uow, actor, member, kind, command, detail):
     uow.session.flush()
 
 
-def _member_view(session, member):
-    return common.member_view(member, repository.get_unit(session, member.unit_code).name)
+def _member_view(session, member, actor=None):
+    return common.member_view(member, repository.get_unit(session, member.unit_code).name, actor=actor)
 
 
 def _request_view(row):
@@ -214,8 +217,8 @@ def _request_view(row):
 def _export(session, member):
     record = {name: getattr(member, name) for name in (
         "id", "card_number", "cccd", "full_name", "gender", "birth_year", "birth_date", "phone", "email",
-        "ethnicity", "religion", "unit_code", "status", "join_date", "left_on", "left_reason", "anonymised_at",
-        "created_at", "updated_at")}  # fmt: skip
+        "ethnicity", "religion", "party_member", "unit_code", "status", "join_date", "left_on", "left_reason",
+        "anonymised_at", "created_at", "updated_at")}  # fmt: skip
     memberships = [
         {"unit_code": m.unit_code, "unit_name": name, "started_on": m.started_on, "ended_on": m.ended_on,
          "end_reason": m.end_reason}
