@@ -290,7 +290,30 @@ class PrivacyRequest(Base):
 # projection keeps): reports for periods before a change see the tree as it stood.
 UNIT_PATHS = define_org_unit_paths(Base.metadata)
 
-# (reorganisation models go here: usecases/reorganisation.py)
+
+class Reorganisation(Base):
+    """One applied merge or split. ``id`` is ``contracts.reorganisation.operation_id``: the same operation
+    applied again finds its row and changes nothing. ``unit_path`` is where the survivor (merge) or the
+    source (split) stood, the scope in which the record is listed; ``summary`` is the operation's result."""
+
+    __tablename__ = "reorganisations"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(5))  # MERGE, SPLIT
+    effective_on: Mapped[date] = mapped_column(Date)
+    decision_ref: Mapped[str | None] = mapped_column(String(200))
+    unit_code: Mapped[str] = mapped_column(String(20))  # the survivor of a merge, the source of a split
+    unit_path: Mapped[str] = mapped_column(String(200))
+    closed_units: Mapped[list] = mapped_column(JSON, default=list)
+    created_units: Mapped[list] = mapped_column(JSON, default=list)
+    applied_by: Mapped[str | None] = mapped_column(String(100))
+    applied_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (
+        Index("ix_reorganisations_path", "unit_path", postgresql_ops={"unit_path": "text_pattern_ops"}),
+        Index("ix_reorganisations_applied_at", "applied_at"),
+    )
 
 
 # --- activities and the review report (issue 11; migration 0008) ---------------------------------------
