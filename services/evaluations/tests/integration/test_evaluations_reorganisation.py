@@ -36,7 +36,8 @@ def communes(unit, member, campaign, evaluate):
         for member_id, last in zip(members[code], ("RECOGNISED", "REGISTERED"), strict=True):
             evaluate({"title_type": "CONG_DAN_HOC_TAP", "year": 2026, "form_code": "RESIDENT",
                       "subject": {"kind": "PERSON", "member_id": str(member_id)}}, last)
-        evaluate({"title_type": "CONG_DONG_HOC_TAP", "year": 2026, "subject": {"kind": "VILLAGE", "unit_code": village}})
+        evaluate({"title_type": "CONG_DONG_HOC_TAP", "year": 2026,
+                  "subject": {"kind": "VILLAGE", "unit_code": village}})
         evaluate({"title_type": "GIA_DINH_HOC_TAP", "year": 2026,
                   "subject": {"kind": "HOUSEHOLD", "unit_code": code, "name": f"Hộ Nguyễn Văn A {code}"}})
     return villages, members
@@ -140,3 +141,45 @@ def test_only_an_admin_with_every_unit_in_scope_may_preview(uow, communes):
         reorganisation.preview_reorganisation(uow(), {**ADMIN, "role": "OFFICER"}, PLAN)
     with pytest.raises(UnitNotFound):
         reorganisation.preview_reorganisation(uow(), {**ADMIN, "unit_code": "00004"}, PLAN)
+
+
+# --- a split: 00025 into 00004 and 00008 ---------------------------------------------------------------
+
+
+def split(uow, villages, members):
+    """``unit_split`` of 00025 (closed): its own member goes to 00004, its village under 00008, which
+    succeeds it for funds and unit-level records."""
+    targets = [{"unit_code": c, "unit_path": path(c), "parent_code": "01", "level": "COMMUNE", "kind": None,
+                "name": f"Phường {c}", "valid_from": date(2025, 7, 1)} for c in ("00004", "00008")]
+    village = villages["00025"]
+    payload = {"reorganisation_id": uuid.UUID(int=2), "effective_on": EFFECTIVE, "source_code": "00025",
+               "source_path": path("00025"), "source_closed": True, "successor_code": "00008",
+               "successor_path": path("00008"), "targets": targets,
+               "moved_units": [{"unit_code": village, "parent_code": "00008", "from_path": f"{path('00025')}{village}/",
+                                "to_path": f"{path('00008')}{village}/"}],
+               "moved_members": [{"member_id": members["00025"][0], "to_unit_code": "00004",
+                                  "to_unit_path": path("00004")}]}
+    envelope, loaded = load_event(make_event("unit_split", payload, "members").to_message())
+    reorganisation.follow_reorganisation(uow(), "evaluations", envelope, loaded)
+
+
+def test_a_split_sends_a_members_records_with_the_member_and_the_rest_to_the_successor(uow, policy, communes):
+    earlier = report.review_report_part(uow(), policy, ADMIN, BEFORE)
+    split(uow, *communes)
+    later = report.review_report_part(uow(), policy, ADMIN, AFTER)
+    assert report.review_report_part(uow(), policy, ADMIN, BEFORE) == earlier
+    assert row(later, "00004") == {("CONG_DAN_HOC_TAP", 2026): (3, 2, 3), ("CONG_DONG_HOC_TAP", 2026): (1, 1, 1),
+                                   ("GIA_DINH_HOC_TAP", 2026): (1, 1, None)}
+    assert row(later, "00008") == {("CONG_DAN_HOC_TAP", 2026): (3, 1, 3), ("CONG_DONG_HOC_TAP", 2026): (2, 2, 2),
+                                   ("GIA_DINH_HOC_TAP", 2026): (2, 2, None)}
+
+
+def test_the_dry_run_of_a_split_follows_the_assignments_and_the_successor(uow, communes):
+    plan = {"effective_on": EFFECTIVE, "operations": [{
+        "kind": "SPLIT", "source_code": "00025", "targets": [{"key": "00004", "code": "00004"}, {"key": "00008"}],
+        "assignments": {str(communes[1]["00025"][0]): "00004"}, "default_target": "00008", "successor": "00008",
+        "keep_source": False}]}
+    items = reorganisation.preview_reorganisation(uow(), ADMIN, plan)["items"]
+    assert [(i["what"], i["from_unit_code"], i["to_unit_code"], i["count"]) for i in items] == [
+        ("members", "00025", "00004", 1), ("registrations", "00025", "00004", 1),
+        ("registrations", "00025", "00008", 1)]
