@@ -37,6 +37,8 @@ class Fund(Base):
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Set when a reorganisation closed the fund's unit: the fund its money went to (its history stays here).
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
     __table_args__ = (
         Index("ix_funds_unit_path", "unit_path", postgresql_ops={"unit_path": "text_pattern_ops"}),
@@ -175,5 +177,6 @@ class Disbursement(Base):
 
 
 ORG_UNITS = orgunits.define_org_units(Base.metadata)
+ORG_UNIT_PATHS = orgunits.define_org_unit_paths(Base.metadata)  # earlier paths of units moved by a reorganisation
 OUTBOX, INBOX, IDEMPOTENCY_KEYS = define_kit_tables(Base.metadata)
 metadata = Base.metadata

@@ -17,8 +17,10 @@ from contracts.funds import (
     ReverseTransferSchema,
 )
 from contracts.members import ActorSchema
+from contracts.reorganisation import ReorganisationPlanSchema
+from contracts.reports import ReportQuerySchema
 from funds.models import ORG_UNITS, metadata
-from funds.usecases import disbursements, donations, funds, reports, transfers
+from funds.usecases import disbursements, donations, funds, reorganisation, report, reports, transfers
 from servicekit import business, ops, orgunits
 from servicekit.events import event_handler
 from servicekit.logs import CallContext
@@ -50,6 +52,18 @@ class FundsService(ops.OpsEndpoints):
     @event_handler("members", "unit_created")
     def handle_unit_created(self, envelope, payload):
         orgunits.handle_unit_created(self.uow, self.name, ORG_UNITS, envelope, payload)
+
+    @event_handler("members", "units_merged")
+    def handle_units_merged(self, envelope, payload):
+        reorganisation.follow_reorganisation(self.uow, self.name, envelope, payload)
+
+    @event_handler("members", "unit_split")
+    def handle_unit_split(self, envelope, payload):
+        reorganisation.follow_reorganisation(self.uow, self.name, envelope, payload)
+
+    @expected
+    def preview_reorganisation(self, actor, plan):
+        return reorganisation.preview_reorganisation(self.uow, _actor(actor), load(ReorganisationPlanSchema(), plan))
 
     # --- funds -----------------------------------------------------------------------------------------
 
@@ -132,6 +146,13 @@ class FundsService(ops.OpsEndpoints):
     @expected
     def unit_disclosure(self, actor, unit_code, query):
         return reports.unit_disclosure(self.uow, _actor(actor), unit_code, load(PeriodQuerySchema(), query))
+
+    @expected
+    def review_report_part(self, actor, unit_code, date_from, date_to):
+        query = load(ReportQuerySchema(), {"unit": unit_code, "from": date_from, "to": date_to})
+        return report.review_report_part(
+            self.uow, _actor(actor), query["unit_code"], query["date_from"], query["date_to"]
+        )
 
     # --- service to service (notifications): no actor, personal data only here -------------------------
 

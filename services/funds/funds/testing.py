@@ -37,6 +37,26 @@ def scholarship_body(amount_vnd=500_000, purpose=None, **overrides):
     return body
 
 
+def units_merged_event(survivor, merged, effective_on, moved_units=(), reorganisation_id=None):
+    """A ``units_merged`` event as the members service emits it (``contracts.envelope.Event``).
+    ``survivor`` and each of ``merged`` are ``(code, path)``; ``moved_units`` are ``(code, parent, from, to)``."""
+    from contracts.envelope import make_event
+
+    payload = {
+        "reorganisation_id": reorganisation_id or uuid.uuid4(),
+        "effective_on": effective_on,
+        "decision_ref": "Nghị quyết 1656/NQ-UBTVQH15",
+        "survivor_code": survivor[0],
+        "survivor_path": survivor[1],
+        "merged": [{"unit_code": code, "unit_path": path} for code, path in merged],
+        "moved_units": [
+            {"unit_code": code, "parent_code": parent, "from_path": before, "to_path": after}
+            for code, parent, before, after in moved_units
+        ],
+    }
+    return make_event("units_merged", payload, "members")
+
+
 def race_transfers(url, fund_ids, actor, shared_ids, seed, count):
     """The body of one process of the concurrency test: ``count`` transfers between random funds with
     random amounts (many would overdraw), each also tried under ``shared_ids`` that every process sends

@@ -78,6 +78,8 @@ def reverse_transfer(uow, actor, original_id, command, transfer_id):
         if replay is not None:
             return replay
         original_row = _transfer_in_scope(uow.session, actor, original_id)
+        for fund_id in filter(None, (original_row.fund_id, original_row.counter_fund_id)):
+            common.require_open(repository.get_fund(uow.session, fund_id))  # e.g. merged away: its money moved
         original = ledger.stored_transfer(uow.session, original_id)
         transfer = domain.reversal(transfer_id, original)
         record = {

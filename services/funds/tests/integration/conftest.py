@@ -4,6 +4,8 @@ PostgreSQL), one ``servicekit.uow.Work`` per call as the service builds one per 
 - ``uow()``: a fresh unit of work; ``actor(role, unit_code)``: who calls, a new officer id each time.
 - ``new_fund(unit_code, by=..., **fields)``: a fund created through the use case (its view).
 - ``donate(fund_id, amount, by=..., purpose=None, **fields)``: a donation with a fresh transfer id.
+- ``pay(fund_id, amount, beneficiary, kind=..., paid_on=..., purpose=None)``: a disbursement proposed,
+  approved by another officer and paid (its view).
 - ``rows(table, **equal)``, ``count(table, **equal)``, ``events(event_type)``: what the database holds.
 """
 
@@ -14,10 +16,15 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from contracts.funds import CreateFundSchema
+from contracts.funds import (
+    ApproveDisbursementSchema,
+    CreateFundSchema,
+    PayDisbursementSchema,
+    ProposeDisbursementSchema,
+)
 from funds import models
-from funds.testing import donation_command, make_actor
-from funds.usecases import donations, funds
+from funds.testing import donation_command, make_actor, scholarship_body
+from funds.usecases import disbursements, donations, funds
 from servicekit import db
 from servicekit.uow import Work
 
@@ -62,6 +69,21 @@ def donate(uow, officer):
         return donations.record_donation(uow(), by or officer, fund_id, command, transfer_id or str(uuid.uuid4()))
 
     return donate
+
+
+@pytest.fixture
+def pay(uow):
+    """A disbursement proposed and paid by an ADMIN of the province, approved by another."""
+    treasurer, chair = make_actor("ADMIN", "01"), make_actor("ADMIN", "01")
+
+    def pay(fund_id, amount_vnd, beneficiary_name, kind="HOC_BONG", paid_on=None, purpose=None):
+        body = scholarship_body(amount_vnd, purpose, kind=kind, beneficiary_name=beneficiary_name)
+        proposed = disbursements.propose_disbursement(uow(), treasurer, fund_id, ProposeDisbursementSchema().load(body))
+        disbursements.approve_disbursement(uow(), chair, proposed["id"], ApproveDisbursementSchema().load({}))
+        command = PayDisbursementSchema().load({"paid_on": paid_on.isoformat() if paid_on else None})
+        return disbursements.pay_disbursement(uow(), treasurer, proposed["id"], command, str(uuid.uuid4()))
+
+    return pay
 
 
 @pytest.fixture
