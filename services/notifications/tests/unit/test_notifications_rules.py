@@ -31,6 +31,8 @@ def test_every_rule_of_the_service_loads_and_renders_its_sample():
         "disbursement_approved",
         "disbursement_paid",
         "fund_transfer_completed",
+        "units_merged",
+        "unit_split",
     }
 
 
