@@ -1,9 +1,13 @@
 """Every query of the members service: the only module that builds ``select()``."""
 
+from datetime import timedelta
+
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from members.models import UNIT_PATHS, Activity, CardCounter, Consent, Member, Membership, Officer, Unit
+
+REORGANISED = "REORGANISED"  # the reason of the memberships a merge or a split ends and starts
 
 
 def _in_subtree(column, path):
@@ -130,6 +134,21 @@ def _open_on(day):
     return and_(Membership.started_on <= day, or_(Membership.ended_on.is_(None), Membership.ended_on > day))
 
 
+def _at_start_of(date_from):
+    """A membership held when a period opens: open at the end of the day before (a member who joins on the first
+    day is new, one who leaves that day has left in the period), except that a reorganisation effective on
+    the first day is in force for the whole period: its members count at the start under their new unit."""
+    # Open the day before and not ended on the first day by a reorganisation (NULLs spelled out: NOT of a NULL
+    # comparison would drop the open memberships).
+    not_reorganised_that_day = or_(
+        Membership.ended_on.is_(None), Membership.ended_on > date_from, Membership.end_reason != REORGANISED
+    )
+    return or_(
+        and_(_open_on(date_from - timedelta(days=1)), not_reorganised_that_day),
+        and_(Membership.started_on == date_from, Membership.start_reason == REORGANISED),
+    )
+
+
 def _joined_in(date_from, date_to):
     """Joined (or rejoined) the association in the period; a transfer or a move of units is not joining."""
     return and_(Membership.start_reason.in_(("JOINED", "REJOINED")), Membership.started_on.between(date_from, date_to))
@@ -147,6 +166,11 @@ def _count_memberships(session, scope_path, condition):
 def members_in_subtree_on(session, scope_path, day):
     """Memberships open in the subtree on ``day`` (started on or before, not ended by then)."""
     return _count_memberships(session, scope_path, _open_on(day))
+
+
+def members_in_subtree_at_start(session, scope_path, date_from):
+    """Memberships held in the subtree when a period starting on ``date_from`` opens (``_at_start_of``)."""
+    return _count_memberships(session, scope_path, _at_start_of(date_from))
 
 
 def membership_events_in_period(session, scope_path, date_from, date_to):
@@ -203,6 +227,11 @@ def _under_any(column, prefixes):
 def memberships_open_by_path(session, prefixes, day):
     """{membership unit_path: members} of memberships open on ``day`` under any of ``prefixes``."""
     return _memberships_by_path(session, prefixes, _open_on(day))
+
+
+def memberships_at_start_by_path(session, prefixes, date_from):
+    """{membership unit_path: members} held when a period starting on ``date_from`` opens (``_at_start_of``)."""
+    return _memberships_by_path(session, prefixes, _at_start_of(date_from))
 
 
 def joined_by_path(session, prefixes, date_from, date_to):

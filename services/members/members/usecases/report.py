@@ -7,11 +7,13 @@ commune merged away still shows its members and activities for a period before t
 query grouped by recorded path for the whole subtree; every path is then given to the child it lay under
 (a child's paths in the period: its current one and its earlier ones from ``org_unit_paths``).
 
-Members are counted as ``unit_statistics`` counts them (``statistics.period_edges``): at_start on the day
-before ``date_from`` (a member who joins on the first day is new, not there at the start), at_end on
-``date_to``; joined = memberships started in the period as JOINED or REJOINED (never a transfer or a move of
-units), left = memberships ended LEFT in the period. Party members are a total only: members on ``date_to``
-recorded as Party members.
+Members are counted as ``unit_statistics`` counts them (the same conditions in the repository): at_start =
+memberships held when the period opens, i.e. open on the day before ``date_from`` (a member who joins on the
+first day is new, not there at the start; one who leaves that day has left in the period), except that a
+reorganisation effective on the first day counts its members under their new unit (a survivor does not
+"grow" by the communes merged into it on 1 July); at_end = open on ``date_to``; joined = memberships started
+in the period as JOINED or REJOINED (never a transfer or a move of units); left = memberships ended LEFT in
+the period. Party members are a total only: members on ``date_to`` recorded as Party members.
 """
 
 from collections import Counter, defaultdict
@@ -20,7 +22,7 @@ from datetime import timedelta
 from contracts.reports import ACTIVITY_KINDS, MembersReportPartSchema
 from members import domain, repository
 from members.models import UNIT_PATHS, Unit
-from members.usecases import common, statistics
+from members.usecases import common
 from servicekit.orgunits import children_in_period
 
 TOTAL = None  # the key of the whole subtree's figures, beside the children's codes
@@ -102,13 +104,12 @@ def _outermost(paths):
 
 
 def _tally_members(session, prefixes, owner, date_from, date_to):
-    start, end = statistics.period_edges(date_from, date_to)
     figures = {
-        "at_start": repository.memberships_open_by_path(session, prefixes, start),
-        "at_end": repository.memberships_open_by_path(session, prefixes, end),
+        "at_start": repository.memberships_at_start_by_path(session, prefixes, date_from),
+        "at_end": repository.memberships_open_by_path(session, prefixes, date_to),
         "joined": repository.joined_by_path(session, prefixes, date_from, date_to),
         "left": repository.left_by_path(session, prefixes, date_from, date_to),
-        "party_members": repository.party_members_by_path(session, prefixes, end),
+        "party_members": repository.party_members_by_path(session, prefixes, date_to),
     }
     tally = defaultdict(Counter)
     for figure, by_path in figures.items():
