@@ -70,6 +70,14 @@ def _path_parameters(url):
     ]
 
 
+def _success(route):
+    if route.status == 204:
+        return {"description": "Thành công, không có nội dung / Success, no content"}
+    content = {"application/json": {"schema": route.response or {"type": "object"}}}
+    content.update({media_type: {"schema": {"type": "string", "format": "binary"}} for media_type in route.files})
+    return {"description": "Thành công / Success", "content": content}
+
+
 def _operation(route):
     roles = [role for role, permissions in ROLE_PERMISSIONS.items() if route.permission in permissions]
     operation = {
@@ -79,10 +87,7 @@ def _operation(route):
         "security": [{"bearerAuth": []}] if route.permission else [],
         "parameters": _path_parameters(route.url),
         "responses": {
-            str(route.status): {
-                "description": "Thành công / Success",
-                "content": {"application/json": {"schema": route.response or {"type": "object"}}},
-            },
+            str(route.status): _success(route),
             **{str(s): {"$ref": f"#/components/responses/Error{s}"} for s in error_statuses(route)},
         },
     }

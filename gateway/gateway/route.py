@@ -21,6 +21,7 @@ class Route:
     key_required: bool = False  # the Idempotency-Key must be sent (money: it is the transfer's id)
     calls_service: bool = True  # may answer 503 when the service does not answer in time
     errors: tuple = ()  # statuses beyond those the other fields imply (openapi.error_statuses)
+    files: tuple = ()  # media types of files the route also answers with (a report as XLSX or PDF)
 
     @property
     def url(self):

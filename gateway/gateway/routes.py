@@ -31,6 +31,8 @@ from gateway import (
     integration_routes,
     notifications_routes,
     privacy_routes,
+    reorganisation_routes,
+    reports_routes,
 )
 from gateway.auth import ADMINISTER, READ, WRITE_MEMBERS
 from gateway.route import Route
@@ -81,6 +83,8 @@ ROUTES = [
     *integration_routes.ROUTES,
     *console_routes.ROUTES,
     *privacy_routes.ROUTES,
+    *reports_routes.ROUTES,
+    *reorganisation_routes.ROUTES,
     Route("openapi", "GET", "/openapi.json", "meta", "Tài liệu OpenAPI / This OpenAPI document", None,
           calls_service=False),
 ]

@@ -32,6 +32,8 @@ from gateway.funds_handlers import FundsHandlers
 from gateway.integration_handlers import IntegrationHandlers
 from gateway.notifications_handlers import NotificationsHandlers
 from gateway.privacy_handlers import PrivacyHandlers
+from gateway.reorganisation_handlers import ReorganisationHandlers
+from gateway.reports_handlers import ReportsHandlers
 from gateway.routes import api
 from gateway.schemas import LoginResponseSchema, MeSchema, OfficerListSchema
 from servicekit import ops
@@ -52,6 +54,8 @@ class GatewayService(
     IntegrationHandlers,
     ConsoleHandlers,
     PrivacyHandlers,
+    ReportsHandlers,
+    ReorganisationHandlers,
 ):
     name = "gateway"
 
