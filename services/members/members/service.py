@@ -33,6 +33,7 @@ from contracts.privacy import (
     PrivacyRequestQuerySchema,
     WithdrawConsentSchema,
 )
+from contracts.reorganisation import ReorganisationPlanSchema
 from contracts.reports import ActivityNotFound, ActivityQuerySchema, CreateActivitySchema, ReportQuerySchema
 from members.importing.worker import ImportWorker
 from members.models import metadata
@@ -46,6 +47,7 @@ from members.usecases import (
     members,
     officers,
     privacy,
+    reorganisation,
     report,
     statistics,
     titles,
@@ -259,6 +261,21 @@ class MembersService(ops.OpsEndpoints):
         """The members part of the review report of a unit's subtree and a period (ISO dates, inclusive)."""
         query = load(ReportQuerySchema(), {"unit": unit_code, "from": date_from, "to": date_to})
         return report.review_report_part(self.uow, _actor(actor), query)
+
+    # --- reorganisation of units: merges and splits (issue 11) ---------------------------------------
+
+    @expected
+    def preview_reorganisation(self, actor, plan):
+        """A dry run: what ``reorganise`` would close, create and move; nothing is written or emitted."""
+        return reorganisation.preview_reorganisation(self.uow, _actor(actor), load(ReorganisationPlanSchema(), plan))
+
+    @expected
+    def reorganise(self, actor, plan):
+        return reorganisation.reorganise(self.uow, _actor(actor), load(ReorganisationPlanSchema(), plan))
+
+    @expected
+    def list_reorganisations(self, actor):
+        return reorganisation.list_reorganisations(self.uow, _actor(actor))
 
     # --- for other services (no actor: never routed by the gateway) ---------------------------------
 
