@@ -9,6 +9,7 @@ import pytest
 
 from contracts.envelope import load_event, make_event
 from contracts.errors import PermissionDenied, UnitNotFound
+from contracts.reorganisation import ReorganisationPlanSchema
 from notifications.testing import officer
 from notifications.usecases import events, reorganisation, webhooks
 
@@ -159,9 +160,14 @@ def test_a_split_hands_the_subscriptions_of_the_closed_source_to_the_successor(u
     assert [r["rule"] for r in rows("deliveries")] == ["unit_split_officers"]
 
 
+def loaded(plan):
+    """The plan as the service's entrypoint passes it on (``ReorganisationPlanSchema``, defaults filled)."""
+    return ReorganisationPlanSchema().load(plan)
+
+
 def merge_plan(merged=(MERGED,), survivor=SURVIVOR):
-    return {"effective_on": EFFECTIVE_ON, "decision_ref": None,
-            "operations": [{"kind": "MERGE", "survivor_code": survivor, "merged_codes": list(merged)}]}  # fmt: skip
+    operation = {"kind": "MERGE", "survivor_code": survivor, "merged_codes": list(merged)}
+    return loaded({"effective_on": EFFECTIVE_ON.isoformat(), "operations": [operation]})
 
 
 def test_the_dry_run_counts_what_would_be_rerouted_and_writes_nothing(uow, book, settings, hook, rows, grassroots):
@@ -182,3 +188,19 @@ def test_only_an_administrator_of_the_units_may_preview(uow):
         reorganisation.preview_reorganisation(uow(), {**ADMIN_01, "role": "OFFICER"}, merge_plan())
     with pytest.raises(UnitNotFound):
         reorganisation.preview_reorganisation(uow(), {**ADMIN_01, "unit_code": "79"}, merge_plan())
+
+
+def test_the_dry_run_of_a_split_names_the_successor_and_the_targets_of_the_units_below(uow, book, settings, hook):
+    handle(uow, book, settings, unit_created(GRASSROOTS, MERGED, PATHS[GRASSROOTS]))
+    subscribe(uow, hook, MERGED)
+    subscribe(uow, hook, GRASSROOTS)
+    targets = [{"key": "north", "name": "Phường Bắc", "code": "99001"}, {"key": "south", "name": "Phường Nam"}]
+    operation = {"kind": "SPLIT", "source_code": MERGED, "targets": targets, "default_target": "south",
+                 "assignments": {GRASSROOTS: "north"}, "successor": "south"}  # fmt: skip
+    plan = loaded({"operations": [operation]})
+    items = reorganisation.preview_reorganisation(uow(), ADMIN_01, plan)["items"]
+    assert {(i["what"], i["from_unit_code"], i["to_unit_code"], i["count"]) for i in items} == {
+        ("subscriptions", MERGED, "south", 1),
+        ("pending_notifications", MERGED, "south", 0),
+        ("subscriptions_below", MERGED, "99001", 1),
+    }
