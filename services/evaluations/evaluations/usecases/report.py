@@ -43,7 +43,10 @@ class _Figures:
 
     def __init__(self, years, policy, tree, title_rows, members, kinds):
         self.years, self.policy = years, policy
-        self.paths = {code: path for code, (path, _) in tree.items()}
+        self.subtree = {}  # path -> the codes at or under it on date_to
+        for code, (path, _) in tree.items():
+            for prefix in repository.ancestors_paths(path):
+                self.subtree.setdefault(prefix, []).append(code)
         self.titles_by_unit = {}  # code -> {(title, year): [registered, recognised]}
         for code, title, year, status, count in title_rows:
             cell = self.titles_by_unit.setdefault(code, {}).setdefault((title, year), [0, 0])
@@ -52,8 +55,8 @@ class _Figures:
         self.members = members
         self.kinds = kinds
 
-    def _codes(self, path, codes):
-        return [code for code in codes if self.paths.get(code, "").startswith(path)]
+    def _codes(self, path, counted):
+        return [code for code in self.subtree.get(path, ()) if code in counted]
 
     def titles(self, path):
         counts = {}
