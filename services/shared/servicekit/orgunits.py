@@ -297,17 +297,22 @@ def tree_as_of(session, table, paths_table, day):
 def children_in_period(session, table, paths_table, parent_code, date_from, date_to):
     """The units that were direct children of ``parent_code`` on some day of the period, with the path each
     had then (on ``date_to``, or on its last day if it closed within the period): rows of a report."""
-    tree = tree_as_of(session, table, paths_table, date_to)
+    # candidates: children now, and units that were children under an earlier path
+    earlier = select(paths_table.c.code).where(paths_table.c.parent_code == parent_code)
     rows = session.execute(
         select(table).where(
+            (table.c.parent_code == parent_code) | table.c.code.in_(earlier),
             table.c.valid_from <= date_to,
             (table.c.valid_to.is_(None)) | (table.c.valid_to >= date_from),
         )
     ).all()
+    trees = {date_to: tree_as_of(session, table, paths_table, date_to)}  # units closed on one day share a tree
     children = []
     for row in rows:
         day = min(date_to, row.valid_to) if row.valid_to else date_to
-        path, parent = (tree_as_of(session, table, paths_table, day) if day != date_to else tree)[row.code]
+        if day not in trees:
+            trees[day] = tree_as_of(session, table, paths_table, day)
+        path, parent = trees[day][row.code]
         if parent == parent_code:
             children.append(
                 {
