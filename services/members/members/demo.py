@@ -161,10 +161,20 @@ def demo_members(count=3000, seed=2025, today=DEMO_TODAY):
     """``count`` members spread over Hà Nội's communes and grassroots units, as plain dicts.
 
     Keys: cccd, full_name, gender, birth_date, birth_year, phone, email (or None), unit_code, join_date,
-    consent ({"given": True, "channel": "PAPER_FORM", "given_at": aware UTC datetime}).
+    consent ({"given": True, "channel": "PAPER_FORM", "given_at": aware UTC datetime}), party_member (True,
+    False or None: not recorded).
     """
     factory = _Factory(random.Random(seed), today)  # noqa: S311 -- demo data, not a secret
-    return [factory.member(index) for index in range(count)]
+    # Party membership is drawn from a generator of its own, so that the people above stay as they were.
+    party = random.Random(seed * 1009 + 1)  # noqa: S311
+    return [{**factory.member(index), "party_member": _party_member(party)} for index in range(count)]
+
+
+_PARTY_SHARES = ((True, 12), (False, 48), (None, 40))  # a Party member, not one, not recorded
+
+
+def _party_member(rng):
+    return rng.choices([value for value, _ in _PARTY_SHARES], [weight for _, weight in _PARTY_SHARES])[0]
 
 
 class _Factory:
@@ -261,3 +271,64 @@ def _years_after(day, years):
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February in a common year: the anniversary falls on 1 March, as in age_on
         return date(day.year + years, 3, 1)
+
+
+# --- activities (issue 11) ---------------------------------------------------------------------------------
+
+_STUDY_TITLES = (
+    "Sinh hoạt câu lạc bộ đọc sách",
+    "Sinh hoạt chuyên đề học tập suốt đời",
+    "Buổi học kỹ năng số cho người cao tuổi",
+    "Sinh hoạt khuyến học - khuyến tài",
+    "Buổi học tiếng Anh cộng đồng",
+    "Tọa đàm gia đình học tập",
+)
+_CAMPAIGN_TITLES = (
+    "Đợt vận động xây dựng Quỹ khuyến học",
+    "Đợt vận động tặng sách cho học sinh",
+    "Đợt vận động đăng ký danh hiệu Gia đình học tập",
+)
+_TRAINING_TITLE = "Lớp tập huấn nghiệp vụ công tác khuyến học"
+
+
+def demo_activities(seed=2025, today=DEMO_TODAY, study_records=420, campaigns=24, training_classes=4):
+    """Activities of the year before ``today``: study sessions at the grassroots units, campaigns at the
+    communes, training classes at Hà Nội and a few communes, as plain dicts (unit_code, kind, title,
+    started_on, ended_on, sessions, participants, notes), oldest first. Deterministic for a seed."""
+    rng = random.Random(seed * 7919 + 3)  # noqa: S311 -- demo data, not a secret
+    units = demo_units()
+    grassroots = [u.code for u in units if u.level == Level.GRASSROOTS]
+    communes = [u.code for u in units if u.level == Level.COMMUNE]
+    first = _years_before(today, 1) + timedelta(days=1)
+
+    def day():
+        return first + timedelta(days=rng.randint(0, (today - first).days))
+
+    rows = []
+    for index in range(study_records):
+        sessions = rng.randint(1, 4)  # a register of the month's sessions, or one
+        code = rng.choice([c for c in grassroots if c.startswith(DEMO_COMMUNE)]) if index % 10 == 0 else None
+        rows.append(_activity(code or rng.choice(grassroots), "STUDY_SESSION", rng.choice(_STUDY_TITLES), day(),
+                              0, sessions, sessions * rng.randint(15, 60)))  # fmt: skip
+    for _ in range(campaigns):
+        rows.append(_activity(rng.choice(communes), "CAMPAIGN", rng.choice(_CAMPAIGN_TITLES), day(),
+                              rng.randint(7, 30), 1, rng.randint(50, 500)))  # fmt: skip
+    for index in range(training_classes):
+        code = (HANOI_CODE, DEMO_COMMUNE)[index] if index < 2 else rng.choice(communes)
+        length = rng.randint(1, 3)
+        rows.append(_activity(code, "TRAINING_CLASS", _TRAINING_TITLE, day(), length - 1, length,
+                              rng.randint(80, 300)))  # fmt: skip
+    return sorted(rows, key=lambda row: (row["started_on"], row["unit_code"], row["kind"]))
+
+
+def _activity(unit_code, kind, title, started_on, extra_days, sessions, participants):
+    return {
+        "unit_code": unit_code,
+        "kind": kind,
+        "title": title,
+        "started_on": started_on,
+        "ended_on": started_on + timedelta(days=extra_days),
+        "sessions": sessions,
+        "participants": participants,
+        "notes": None,
+    }

@@ -20,9 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from members import demo, reference
-from members.models import Officer, Unit, metadata
+from members.models import Activity, Officer, Unit, metadata
 from members.passwords import hash_password
-from members.usecases import members, units
+from members.usecases import activities, members, units
 from servicekit import db, migrations
 from servicekit.uow import Work
 
@@ -51,9 +51,11 @@ def load_demo(url, password):
     factory = sessionmaker(engine, expire_on_commit=False)
     try:
         with factory() as session:
-            if session.execute(select(Officer.id).where(Officer.username == "demo.central")).first():
-                print("members: demo data already loaded")
-                return
+            loaded = session.execute(select(Officer.id).where(Officer.username == "demo.central")).first()
+        if loaded:
+            print("members: demo data already loaded")
+            _load_demo_activities(factory)  # a demo loaded before activities existed gets them
+            return
         _load_demo_units(factory)
         _load_demo_officers(factory, password)
         actor = {"officer_id": "demo-loader", "username": "demo-loader", "role": "ADMIN", "unit_code": "VN"}
@@ -61,8 +63,20 @@ def load_demo(url, password):
         for start in range(0, len(rows), 1000):
             members.register_members(Work(factory, metadata, "members"), actor, rows[start : start + 1000])
         print(f"members: demo data loaded ({len(rows)} members)")
+        _load_demo_activities(factory)
     finally:
         engine.dispose()
+
+
+def _load_demo_activities(factory):
+    """The demo's year of activities, once (none recorded yet), recorded by the loader as an ADMIN would."""
+    with factory() as session:
+        if session.execute(select(Activity.id).limit(1)).first():
+            return
+    actor = {"officer_id": "demo-loader", "username": "demo-loader", "role": "ADMIN", "unit_code": "VN"}
+    rows = demo.demo_activities()
+    activities.record_activities(Work(factory, metadata, "members"), actor, rows)
+    print(f"members: demo activities loaded ({len(rows)})")
 
 
 def _load_demo_units(factory):

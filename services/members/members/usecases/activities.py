@@ -18,29 +18,45 @@ def record_activity(uow, actor, unit_code, command, idempotency_key=None):
         if replay is not None:
             return replay
         common.require_write(actor)
-        session = uow.session
-        unit = common.unit_in_scope(session, unit_code, common.scope_path(session, actor))
-        started_on = common.not_in_future(command["started_on"], "started_on")
-        _refuse_if_closed(unit, started_on)
-        activity = Activity(
-            unit_code=unit.code,
-            unit_path=unit.path,
-            kind=command["kind"],
-            title=_title(command["title"]),
-            started_on=started_on,
-            ended_on=command.get("ended_on") or started_on,
-            sessions=command["sessions"],
-            participants=command["participants"],
-            notes=command.get("notes"),
-            recorded_by=actor["username"],
-            created_at=common.now(),
-        )
-        session.add(activity)
-        session.flush()
+        activity, unit = _new_activity(uow.session, actor, common.scope_path(uow.session, actor), unit_code, command)
         result = activity_view(activity, unit.name)
         uow.remember(result)
         uow.commit()
     return result
+
+
+def record_activities(uow, actor, commands):
+    """Record many activities (each a command with its ``unit_code``) in one transaction, each checked as
+    ``record_activity`` checks it: the demo's year of activities. Returns how many."""
+    with uow:
+        common.require_write(actor)
+        scope = common.scope_path(uow.session, actor)
+        for command in commands:
+            _new_activity(uow.session, actor, scope, command["unit_code"], command)
+        uow.commit()
+    return len(commands)
+
+
+def _new_activity(session, actor, scope, unit_code, command):
+    unit = common.unit_in_scope(session, unit_code, scope)
+    started_on = common.not_in_future(command["started_on"], "started_on")
+    _refuse_if_closed(unit, started_on)
+    activity = Activity(
+        unit_code=unit.code,
+        unit_path=unit.path,
+        kind=command["kind"],
+        title=_title(command["title"]),
+        started_on=started_on,
+        ended_on=command.get("ended_on") or started_on,
+        sessions=command["sessions"],
+        participants=command["participants"],
+        notes=command.get("notes"),
+        recorded_by=actor["username"],
+        created_at=common.now(),
+    )
+    session.add(activity)
+    session.flush()
+    return activity, unit
 
 
 def _title(title):
