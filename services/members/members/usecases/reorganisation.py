@@ -72,8 +72,9 @@ def _apply(uow, actor, plan, effective_on, operation):
     for target in operation.created:
         _create(uow, target)
     moved = {}
-    for from_code, target, member_ids, _ in operation.member_moves:
-        count = moves.move_members(session, from_code, target.code, target.path, effective_on, now, member_ids)
+    for move in operation.member_moves:
+        target, member_ids = move.target, None if move.every else move.member_ids
+        count = moves.move_members(session, move.from_unit, target.code, target.path, effective_on, now, member_ids)
         moved[target.code] = moved.get(target.code, 0) + count
     for old_prefix, new_prefix in operation.subtree_moves:
         moves.repath_subtree(session, old_prefix, new_prefix, effective_on, now)
@@ -156,9 +157,9 @@ def _event(plan, effective_on, operation):
         successor_path=successor.path,
         targets=[target.event_view() for target in operation.targets],
         moved_members=[
-            {"member_id": member_id, "to_unit_code": target.code, "to_unit_path": target.path}
-            for _, target, member_ids, _ in operation.member_moves
-            for member_id in member_ids
+            {"member_id": member_id, "to_unit_code": move.target.code, "to_unit_path": move.target.path}
+            for move in operation.member_moves
+            for member_id in move.member_ids
         ],
     )
     return "unit_split", payload

@@ -2,7 +2,7 @@
 
 from contracts.reorganisation import operation_id
 from members.usecases import reorganisation_moves as moves
-from members.usecases.reorganisation_plans import OperationPlan, Target
+from members.usecases.reorganisation_plans import MemberMove, OperationPlan, Target
 
 
 def plan_merge(context, index, operation):
@@ -47,7 +47,7 @@ def _fill(session, plan):
     plan.targets, plan.successor, plan.closed = [target], target, list(plan.merged)
     plan.roots = [unit.path for unit in plan.merged]
     for unit in plan.merged:
-        plan.member_moves.append((unit.code, target, None, moves.member_count(session, unit.code)))
+        plan.member_moves.append(MemberMove(unit, target, None, moves.member_count(session, unit), every=True))
         plan.subtree_moves.append((unit.path, survivor.path))
         for code, parent_code, path in moves.descendants(session, unit):
             plan.moved_units.append(

@@ -47,16 +47,17 @@ def _restart_memberships(session, conditions, unit_code, unit_path, on):
     _update(session, Membership, opened_after, repointed)
 
 
-def move_members(session, from_code, to_code, to_path, on, now, member_ids=None):
-    """The members of unit ``from_code`` (all of them, or those of ``member_ids``) belong to ``to_code`` from
-    ``on``. Returns how many members moved."""
+def move_members(session, unit, to_code, to_path, on, now, member_ids=None):
+    """The members of ``unit`` (all of them, or those of ``member_ids``) belong to ``to_code`` from ``on``.
+    Returns how many members moved. Rows are found by path as well as code: the path indexes serve them."""
     moved = 0
     for chunk in _chunks(member_ids) if member_ids is not None else [None]:
-        of_members = [] if chunk is None else [Membership.member_id.in_(chunk)]
-        _restart_memberships(
-            session, [Membership.unit_code == from_code, *of_members], to_code, literal(to_path, String), on
-        )
-        members = [Member.unit_code == from_code, *([] if chunk is None else [Member.id.in_(chunk)])]
+        memberships = [Membership.unit_path == unit.path, Membership.unit_code == unit.code]
+        members = [Member.unit_path == unit.path, Member.unit_code == unit.code]
+        if chunk is not None:
+            memberships.append(Membership.member_id.in_(chunk))
+            members.append(Member.id.in_(chunk))
+        _restart_memberships(session, memberships, to_code, literal(to_path, String), on)
         moved += _update(
             session,
             Member,
@@ -125,13 +126,17 @@ def children(session, code):
     return session.execute(select(Unit).where(Unit.parent_code == code).order_by(Unit.code)).scalars().all()
 
 
-def member_count(session, code):
-    return session.execute(select(func.count()).select_from(Member).where(Member.unit_code == code)).scalar_one()
+def _of_unit(unit):
+    return [Member.unit_path == unit.path, Member.unit_code == unit.code]
 
 
-def members_of(session, code):
-    """(id, card_number) of every member whose unit is ``code``."""
-    return session.execute(select(Member.id, Member.card_number).where(Member.unit_code == code)).all()
+def member_count(session, unit):
+    return session.execute(select(func.count()).select_from(Member).where(*_of_unit(unit))).scalar_one()
+
+
+def members_of(session, unit):
+    """(id, card_number) of every member whose unit is ``unit``."""
+    return session.execute(select(Member.id, Member.card_number).where(*_of_unit(unit))).all()
 
 
 def account_counts(session, codes):

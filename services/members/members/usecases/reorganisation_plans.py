@@ -97,6 +97,18 @@ class Target:
 
 
 @dataclass
+class MemberMove:
+    """Members of ``from_unit`` going to ``target``: those of ``member_ids`` (None: every one), or with
+    ``every``, all still in the unit when it runs (one statement, the ids kept for the event)."""
+
+    from_unit: object  # a Unit
+    target: Target
+    member_ids: list | None
+    count: int
+    every: bool = False
+
+
+@dataclass
 class OperationPlan:
     index: int
     kind: str
@@ -107,7 +119,7 @@ class OperationPlan:
     merged: list = field(default_factory=list)  # Units merged (MERGE)
     targets: list = field(default_factory=list)  # Target
     successor: Target | None = None
-    member_moves: list = field(default_factory=list)  # (from_code, Target, member ids or None, count)
+    member_moves: list = field(default_factory=list)  # MemberMove, in the order they run
     subtree_moves: list = field(default_factory=list)  # (old path prefix, new path prefix)
     moved_units: list = field(default_factory=list)  # as the events' moved_units
     officers: int = 0
@@ -122,8 +134,8 @@ class OperationPlan:
 
     def members_by_target(self):
         counts = {t.code: 0 for t in self.targets}
-        for _, target, _, count in self.member_moves:
-            counts[target.code] = counts.get(target.code, 0) + count
+        for move in self.member_moves:
+            counts[move.target.code] = counts.get(move.target.code, 0) + move.count
         return counts
 
     def summary(self):
@@ -136,7 +148,7 @@ class OperationPlan:
             "closed_units": [u.code for u in self.closed],
             "created_units": [t.code for t in self.created],
             "moved_units": len(self.moved_units),
-            "moved_members": sum(count for *_, count in self.member_moves),
+            "moved_members": sum(move.count for move in self.member_moves),
             "moved_officers": self.officers,
             "moved_clients": self.clients,
             "members_by_target": self.members_by_target(),
@@ -165,8 +177,17 @@ class Context:
         return found
 
     def applied(self, operation_id):
+        """The result of an operation applied before: the same operation, nothing moved this time."""
         record = self.session.get(Reorganisation, operation_id)
-        return None if record is None else {**record.summary, "already_applied": True}
+        if record is None:
+            return None
+        summary = record.summary
+        return {
+            **summary,
+            "already_applied": True,
+            **dict.fromkeys(("moved_units", "moved_members", "moved_officers", "moved_clients"), 0),
+            "members_by_target": dict.fromkeys(summary["members_by_target"], 0),
+        }
 
     def problem(self, index, name, code, unit_code=None):
         message_vi, message_en = MESSAGES[code]

@@ -7,7 +7,7 @@ from contracts.members import GRASSROOTS_KINDS
 from contracts.reorganisation import operation_id
 from members import domain
 from members.usecases import reorganisation_moves as moves
-from members.usecases.reorganisation_plans import OperationPlan, Target
+from members.usecases.reorganisation_plans import MemberMove, OperationPlan, Target
 
 MAX_UNKNOWN_REPORTED = 20  # a mapping file can name thousands of members: the first unknown ones say enough
 
@@ -95,7 +95,7 @@ def _assign(context, index, operation, plan):
     """Members and sub-units of the source to their targets: as assigned, else to the default target
     (else, when the source is kept, they stay)."""
     session, source = context.session, plan.unit
-    members = moves.members_of(session, source.code)
+    members = moves.members_of(session, source)
     member_by_key = {str(member_id): member_id for member_id, _ in members}
     member_by_key.update({card: member_id for member_id, card in members})
     sub_units = moves.children(session, source.code)
@@ -134,7 +134,9 @@ def _fill(session, plan, members, member_target, sub_units, unit_target, default
         target = member_target.get(member_id, default)
         if target is not None:
             groups.setdefault(target.key, []).append(member_id)
-    plan.member_moves = [(source.code, t, groups[t.key], len(groups[t.key])) for t in plan.targets if t.key in groups]
+    # The default target's group last, in one statement: every member still in the source by then.
+    ordered = sorted((t for t in plan.targets if t.key in groups), key=lambda t: t is default)
+    plan.member_moves = [MemberMove(source, t, groups[t.key], len(groups[t.key]), t is default) for t in ordered]
     for unit in sub_units:
         target = unit_target.get(unit.code, default)
         if target is None:

@@ -157,6 +157,11 @@ def test_the_same_merge_again_changes_nothing(uow, admin, hanoi, count):
     assert {table: count(table) for table in before} == before
     [operation] = again["operations"]
     assert (operation["already_applied"], operation["reorganisation_id"]) == (True, MERGE_ID)
+    assert (operation["moved_members"], operation["members_by_target"], operation["closed_units"]) == (
+        0,
+        {"00070": 0},
+        ["00004", "00073"],
+    )
     assert reorganisation.preview_reorganisation(uow(), admin, merge_plan())["operations"][0]["already_applied"]
 
 
@@ -183,5 +188,6 @@ def test_statistics_before_the_merge_count_members_under_the_old_commune(uow, ad
     survivor = statistics.unit_statistics(uow(), admin, "00070", period("2026-01-01", "2026-06-30"))
     assert survivor["members_at_end"] == 2
     after = statistics.unit_statistics(uow(), admin, "00070", period("2026-07-01", "2026-09-30"))
-    assert (after["members_at_start"], after["members_at_end"], after["joined_in_period"]) == (2, 6, 0)
+    # A merge effective on the first day of the period is in force at its start: moving in is not growth.
+    assert (after["members_at_start"], after["members_at_end"], after["joined_in_period"]) == (6, 6, 0)
     assert statistics.unit_statistics(uow(), admin, "00073", period("2026-07-01", "2026-09-30"))["members_at_end"] == 0
