@@ -45,6 +45,7 @@ SCOPES = ("members:read", "members:write", "imports:write")
 R, W, A = "VIEWER", "OFFICER", "ADMIN"
 ABSENT = "absent"
 UNREACHABLE = "http://127.0.0.1:9/hook"
+ACTIVITY = {"kind": "STUDY_SESSION", "title": "Sinh hoạt học tập", "started_on": f"{YEAR}-01-01", "participants": 12}
 
 # route: (lowest role, client scope that opens it or None, scoped: True / False / ABSENT)
 # Public routes (login, oauth_token, openapi) take no token: tested on their own below.
@@ -119,6 +120,14 @@ MATRIX = {
     "withdraw_consent": (W, None, True),
     "anonymise_member": (W, None, True),
     "list_privacy_requests": (A, None, False),
+    "record_activity": (W, None, True),
+    "list_activities": (R, None, True),
+    "get_activity": (R, None, True),
+    "delete_activity": (W, None, ABSENT),
+    "review_report": (R, None, True),
+    "reorganise_units": (A, None, True),
+    "reorganise_from_mapping": (A, None, True),
+    "list_reorganisations": (A, None, False),
 }
 PUBLIC = {"login", "oauth_token", "openapi"}
 # Run after every other route, one at a time: they delete, disable or erase what other cells read.
@@ -216,6 +225,16 @@ def request_for(route, t, other):
             **note, "purpose": "CONTACT"}, None),
         "anonymise_member": ("POST", f"/members/{t['member']}/privacy/anonymise", note, None),
         "list_privacy_requests": ("GET", "/privacy-requests", None, None),
+        "record_activity": ("POST", f"/units/{t['commune']}/activities", ACTIVITY, None),
+        "list_activities": ("GET", f"/units/{t['commune']}/activities", None, None),
+        "get_activity": ("GET", f"/activities/{t['activity']}", None, None),
+        "delete_activity": ("DELETE", f"/activities/{uuid.uuid4()}", None, None),
+        "review_report": ("GET", "/reports/review", None, {"unit": t["commune"], **PERIOD}),
+        "reorganise_units": ("POST", "/reorganisations", {"operations": [{
+            "kind": "MERGE", "survivor_code": t["commune"], "merged_codes": [t["commune2"]]}]}, {"dry_run": "true"}),
+        "reorganise_from_mapping": ("POST", "/reorganisations/mapping", f"from_code,to_code\n{t['commune2']},"
+                                    f"{t['commune']}\n", {"dry_run": "true"}, {"Content-Type": "text/csv"}),
+        "list_reorganisations": ("GET", "/reorganisations", None, None),
     }
     method, path, body, query, *headers = table[route]
     return method, path, body, query, (headers[0] if headers else {})
@@ -274,12 +293,14 @@ def _side(central, admin, province, commune, commune2):
                                                   "event_types": ["member_registered"], "url": UNREACHABLE}))
     client = _ok(central.post("/clients", json={"name": "LGSP đích", "unit_code": province,
                                                 "scopes": ["members:read"]}))  # fmt: skip
+    activity = _ok(central.post(f"/units/{commune}/activities", json=ACTIVITY))
     job = _ok(admin.post("/imports", data=f"cccd,full_name\n{uuid.uuid4().hex[:12]},A\n".encode(),
                          headers={"Content-Type": "text/csv"}))  # fmt: skip
     return {"province": province, "commune": commune, "commune2": commune2, "member": member["id"],
             "fund": fund["id"], "donation": donation, "disbursement": disbursements[0]["id"],
             "disbursement2": disbursements[1]["id"], "campaign": campaign["id"], "evaluation": evaluation["id"],
-            "webhook": webhook["id"], "client": client["id"], "job": job["id"]}  # fmt: skip
+            "webhook": webhook["id"], "client": client["id"], "job": job["id"],
+            "activity": activity["id"]}  # fmt: skip
 
 
 def client_token(admin, province, scopes):
