@@ -10,6 +10,8 @@ import * as funds from "./pages/funds.js";
 import * as imports from "./pages/imports.js";
 import * as inbox from "./pages/inbox.js";
 import * as members from "./pages/members.js";
+import * as activities from "./pages/activities.js";
+import * as reports from "./pages/reports.js";
 import * as webhooks from "./pages/webhooks.js";
 
 const ROUTES = [
@@ -27,11 +29,14 @@ const ROUTES = [
   [/^\/evaluations\/([0-9a-f-]{36})$/, evaluations.renderEvaluation, "evaluations"],
   [/^\/inbox$/, inbox.render, "inbox"],
   [/^\/webhooks$/, webhooks.render, "webhooks"],
+  [/^\/reports$/, reports.render, "reports"],
+  [/^\/activities$/, activities.render, "activities"],
 ];
 
 const NAV = [
   ["dashboard", "#/dashboard"], ["members", "#/members"], ["imports", "#/imports"], ["funds", "#/funds"],
-  ["evaluations", "#/evaluations"], ["inbox", "#/inbox"], ["webhooks", "#/webhooks", "administer"],
+  ["evaluations", "#/evaluations"], ["activities", "#/activities"], ["reports", "#/reports"], ["inbox", "#/inbox"],
+  ["webhooks", "#/webhooks", "administer"],
 ];
 
 // What pages know of the signed-in officer.
