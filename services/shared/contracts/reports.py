@@ -139,7 +139,13 @@ class ReportUnitSchema(Lenient):
 
 
 class MemberFiguresSchema(Lenient):
-    at_start = fields.Integer(required=True, metadata={"description": "members on date_from"})
+    at_start = fields.Integer(
+        required=True,
+        metadata={
+            "description": "members when the period opens: at the end of the day before date_from (one who joins "
+            "on date_from is new, not here), with a reorganisation effective on date_from already in force"
+        },
+    )
     at_end = fields.Integer(required=True, metadata={"description": "members on date_to"})
     joined = fields.Integer(required=True, metadata={"description": "new members in the period (joined or rejoined)"})
     left = fields.Integer(required=True)
