@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import String, and_, any_, bindparam, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from members.models import UNIT_PATHS, Activity, CardCounter, Consent, Member, Membership, Officer, Unit
@@ -110,7 +110,11 @@ def unit_names(session, codes):
 
 
 def existing_cccds(session, cccds):
-    return set(session.execute(select(Member.cccd).where(Member.cccd.in_(cccds))).scalars())
+    if session.bind.dialect.name == "postgresql":  # one array parameter, not one bind per CCCD (bulk imports)
+        matches = Member.cccd == any_(bindparam("cccds", list(cccds), type_=postgresql.ARRAY(String)))
+    else:
+        matches = Member.cccd.in_(cccds)
+    return set(session.execute(select(Member.cccd).where(matches)).scalars())
 
 
 def take_card_seqs(session, province_code, year, count):

@@ -4,27 +4,23 @@ the outbox), the rejected ones written to the error report, and the job's checkp
 all or nothing. A crash before the commit leaves the checkpoint where it was: the batch runs again.
 """
 
-import json
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 from marshmallow import ValidationError
 from sqlalchemy import insert, update
 
-from contracts.envelope import registry
 from contracts.errors import MemberAlreadyRegistered, UnitNotFound, ValidationFailed, field_error
-from contracts.members import RegisterMemberSchema
-from members import domain, repository
+from members import repository
+from members.importing.commands import load_command
 from members.importing.rows import RowProblem, column_of, command_payload
-from members.models import OUTBOX, Consent, ImportJob, ImportRowError, Member, Membership
+from members.importing.writes import write_members
+from members.models import ImportJob, ImportRowError
 from members.usecases import common
 from members.usecases import members as registration
 from servicekit import business
 
 SOURCE = "members"
-_SCHEMA = RegisterMemberSchema()
-MEMBERS, MEMBERSHIPS, CONSENTS = Member.__table__, Membership.__table__, Consent.__table__
 
 
 class LeaseLost(Exception):
@@ -75,7 +71,7 @@ class JobContext:
 def load_row(context, raw):
     """The row as a loaded registration command, or its problems as ``[(column, field_error)]``. No I/O."""
     try:
-        return _SCHEMA.load(command_payload(raw, context.format))
+        return load_command(command_payload(raw, context.format))
     except RowProblem as problem:
         return problem.problems
     except ValidationError as error:
@@ -142,7 +138,7 @@ def process_batch(work, context, owner, expected_done, last_number, checked, lea
     with work:
         session = work.session
         accepted, errors = _without_duplicates(session, checked)
-        _write_members(work, context, accepted)
+        write_members(work, context, accepted)
         if errors:
             session.execute(insert(ImportRowError), [
                 {"job_id": context.job_id, "row_number": number, "field": field[:100], "code": problem["code"][:50],
@@ -185,52 +181,3 @@ def _without_duplicates(session, checked):
             seen.add(row.fields["cccd"])
             accepted.append(row)
     return accepted, errors
-
-
-def _write_members(work, context, accepted):
-    if not accepted:
-        return
-    session, now, actor = work.session, common.now(), context.actor
-    cards = registration._card_numbers(session, [(row.unit, context.today) for row in accepted])
-    members, memberships, consents, events = [], [], [], []
-    for row, card in zip(accepted, cards, strict=True):
-        member_id, consent = uuid.uuid4(), row.command["consent"]
-        join_date = row.command.get("join_date") or context.today
-        given_at = consent.get("given_at") or now
-        members.append({
-            **row.fields, "id": member_id, "unit_code": row.unit.code, "unit_path": row.unit.path,
-            "status": domain.MemberStatus.ACTIVE.value, "join_date": join_date, "card_number": card,
-            "consent_given_at": given_at, "version": 1, "created_at": now, "updated_at": now,
-        })  # fmt: skip
-        memberships.append({"member_id": member_id, "unit_code": row.unit.code, "unit_path": row.unit.path,
-                            "started_on": join_date, "start_reason": "JOINED"})  # fmt: skip
-        purposes = [domain.CONSENT_MEMBERSHIP] + ([domain.CONSENT_CONTACT] if consent.get("contact") else [])
-        consents.extend(
-            {"member_id": member_id, "purpose": purpose, "channel": consent["channel"], "given_at": given_at,
-             "recorded_by": actor["username"][:100], "guardian_name": consent.get("guardian_name"),
-             "guardian_relation": consent.get("guardian_relation")}
-            for purpose in purposes
-        )  # fmt: skip
-        events.append({"member_id": member_id, "member_version": 1, "unit_code": row.unit.code,
-                       "unit_path": row.unit.path, "join_date": join_date, "import_job_id": str(context.job_id)})
-    session.execute(MEMBERS.insert(), members)
-    session.execute(MEMBERSHIPS.insert(), memberships)
-    session.execute(CONSENTS.insert(), consents)
-    session.execute(OUTBOX.insert(), outbox_rows(events, work, now))
-
-
-def outbox_rows(payloads, work, now):
-    """Outbox rows of ``member_registered`` events, as ``Work.emit_all`` writes them, built with one payload
-    schema for the whole batch (``make_event`` builds two schemas an event: half the batch's time)."""
-    registry.ensure_loaded()
-    version = registry.current["member_registered"]
-    schema = registry.schemas[("member_registered", version)]()
-    headers, occurred_at = json.dumps(getattr(work, "_headers", {})), now.isoformat()
-    rows = []
-    for payload in schema.dump(payloads, many=True):
-        event_id = uuid.uuid4()
-        body = {"event_id": str(event_id), "event_type": "member_registered", "version": version, "source": SOURCE,
-                "occurred_at": occurred_at, "payload": payload}  # fmt: skip
-        rows.append({"event_id": event_id, "event_type": "member_registered", "headers": headers, "created_at": now,
-                     "body": json.dumps(body, ensure_ascii=False)})  # fmt: skip
-    return rows
