@@ -434,6 +434,7 @@ def _cross_check_cccd(number, gender, birth_year):
 # --- a member's fields ------------------------------------------------------------------------------
 
 _NAME_MARKS = frozenset(" '’-")
+_WITHOUT_NAME_MARKS = str.maketrans(dict.fromkeys(_NAME_MARKS))
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 
 
@@ -482,8 +483,10 @@ def _full_name_problems(full_name):
         return [_problem("full_name", "full_name_required")]
     if len(name) > 200:
         return [_problem("full_name", "full_name_too_long")]
-    # isalpha() takes every script's letters: names of ethnic minorities are not only Kinh Vietnamese.
-    if not all(ch.isalpha() or ch in _NAME_MARKS for ch in name) or not any(ch.isalpha() for ch in name):
+    # isalpha() takes every script's letters: names of ethnic minorities are not only Kinh Vietnamese. Letters
+    # and marks only, at least one letter: what is left without the marks is letters, and not empty (one call
+    # for the whole name rather than one a character: bulk imports check millions).
+    if not name.translate(_WITHOUT_NAME_MARKS).isalpha():
         return [_problem("full_name", "full_name_characters")]
     return []
 

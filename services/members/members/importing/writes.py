@@ -103,21 +103,29 @@ def _member_row(row, member_id, card, context, now):
     }  # fmt: skip
 
 
-def event_body(event_id, member, job_id, version, occurred_at):
-    """The outbox body of one ``member_registered``: the envelope and the payload as the schema dumps it."""
-    payload = {"member_id": member["id"], "member_version": 1, "unit_code": member["unit_code"],
-               "unit_path": member["unit_path"], "join_date": member["join_date"].isoformat(),
-               "import_job_id": job_id}  # fmt: skip
-    body = {"event_id": event_id, "event_type": "member_registered", "version": version, "source": SOURCE,
-            "occurred_at": occurred_at, "payload": payload}  # fmt: skip
-    return json.dumps(body, ensure_ascii=False)
-
-
 def _events(rows, context, now):
+    """The ids and outbox bodies of the rows' ``member_registered`` events: what ``json.dumps`` makes of the
+    envelope with the payload as the schema dumps it, put together from the parts that differ by member (ids
+    and dates, text that needs no escaping) and parts encoded once per batch (a third of the time of
+    ``json.dumps`` for each)."""
     registry.ensure_loaded()
-    version, occurred_at, job_id = registry.current["member_registered"], now.isoformat(), str(context.job_id)
+    version, occurred_at = registry.current["member_registered"], json.dumps(now.isoformat())
+    head = f'", "event_type": "member_registered", "version": {version}, "source": "{SOURCE}", "occurred_at": '
+    head += f'{occurred_at}, "payload": {{"member_id": "'
+    tail = f'", "import_job_id": {json.dumps(str(context.job_id))}}}}}'
+    units = {}
+    for row in rows:
+        if row["unit_code"] not in units:
+            code, path = (json.dumps(row[k], ensure_ascii=False) for k in ("unit_code", "unit_path"))
+            units[row["unit_code"]] = (
+                f'", "member_version": 1, "unit_code": {code}, "unit_path": {path}, "join_date": "'
+            )
     event_ids = new_uuids(len(rows))
-    return event_ids, [event_body(e, m, job_id, version, occurred_at) for e, m in zip(event_ids, rows, strict=True)]
+    bodies = [
+        f'{{"event_id": "{event_id}{head}{row["id"]}{units[row["unit_code"]]}{row["join_date"].isoformat()}{tail}'
+        for event_id, row in zip(event_ids, rows, strict=True)
+    ]
+    return event_ids, bodies
 
 
 _COLUMNS = ("id", "cccd", "full_name", "name_folded", "gender", "birth_year", "birth_date", "phone", "email",
@@ -133,6 +141,10 @@ def array_literal(values):
     """A PostgreSQL array literal (``{"a","b",NULL}``) of text values or None. One text parameter per column
     costs the server a fraction of what a list does (psycopg2 sends a list as ``ARRAY['a','b',...]``, an
     expression of one constant per value: parsing those was half of the statement's time)."""
+    if None not in values:
+        text = "".join(values)
+        if '"' not in text and "\\" not in text:  # nothing to escape: the usual column
+            return '{"' + '","'.join(values) + '"}' if values else "{}"
     quoted = ('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' if v is not None else "NULL" for v in values)
     return "{" + ",".join(quoted) + "}"
 

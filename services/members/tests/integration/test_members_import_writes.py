@@ -4,13 +4,17 @@ same body writes, also for values a PostgreSQL array literal must quote."""
 
 import json
 import uuid
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy.orm import sessionmaker
 
 from contracts.envelope import load_event
+from contracts.member_events import MemberRegisteredV1
 from contracts.members import RegisterMemberSchema
 from members import models
+from members.importing import writes
 from members.importing.worker import JobRunner, claim_next
 from members.importing.writes import array_literal, new_uuids
 from members.testing import member_payload, new_cccd
@@ -83,3 +87,25 @@ def test_new_uuids_are_random_version_4_uuids():
     assert len(set(made)) == 500
     assert all(uuid.UUID(u).version == 4 and uuid.UUID(u).variant == uuid.RFC_4122 and str(uuid.UUID(u)) == u
                for u in made)  # fmt: skip
+
+
+def test_event_bodies_are_what_json_dumps_makes_of_the_envelope():
+    context = SimpleNamespace(job_id=uuid.uuid4())
+    now = datetime(2026, 1, 2, 3, 4, 5, 6789, tzinfo=UTC)
+    rows_ = [{"id": u, "unit_code": code, "unit_path": path, "join_date": date(2025, 7, 1)}
+             for u, (code, path) in zip(new_uuids(3), [("00070", "/VN/01/00070/"), ("X\"ẫ", "/VN/\\ẫ/"),
+                                                       ("00070", "/VN/01/00070/")], strict=True)]  # fmt: skip
+    event_ids, bodies = writes._events(rows_, context, now)
+    for event_id, row, body in zip(event_ids, rows_, bodies, strict=True):
+        payload = {
+            "member_id": row["id"],
+            "member_version": 1,
+            "unit_code": row["unit_code"],
+            "unit_path": row["unit_path"],
+            "join_date": "2025-07-01",
+            "import_job_id": str(context.job_id),
+        }
+        envelope = {"event_id": event_id, "event_type": "member_registered", "version": 1, "source": "members",
+                    "occurred_at": now.isoformat(), "payload": payload}  # fmt: skip
+        assert body == json.dumps(envelope, ensure_ascii=False)
+        assert MemberRegisteredV1().dump(MemberRegisteredV1().load(payload)) == payload
