@@ -112,9 +112,15 @@ _FIELD_ERRORS = [
 _FIELD_ERRORS = [(re.compile(pattern), code, vi) for pattern, code, vi in _FIELD_ERRORS]
 
 
+def _is_field_error(value):
+    """An error already coded (``field_error``), as opposed to the messages of a nested schema, which may
+    well have a field named ``code`` (a split target's)."""
+    return isinstance(value, dict) and isinstance(value.get("code"), str) and "message" in value
+
+
 def field_error_for(message):
     """One marshmallow message as ``{code, message, message_en}``; unknown messages get ``invalid``."""
-    if isinstance(message, dict) and "code" in message:
+    if _is_field_error(message):
         return message
     message = str(message)
     for pattern, code, vi in _FIELD_ERRORS:
@@ -126,7 +132,7 @@ def field_error_for(message):
 
 def _flatten(messages, prefix=""):
     """marshmallow's nested messages as ``(dotted field name, [messages])`` pairs."""
-    if isinstance(messages, dict) and "code" not in messages:
+    if isinstance(messages, dict) and not _is_field_error(messages):
         for key, value in messages.items():
             yield from _flatten(value, f"{prefix}.{key}" if prefix else str(key))
     else:
