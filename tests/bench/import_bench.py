@@ -12,7 +12,8 @@ same columns, same indexes) and prints:
 - rows per second of the import (upload to COMPLETED), and its ratio to COPY of the same rows;
 - the peak resident memory (VmHWM, or sampled RSS for PostgreSQL backends) of every process: members,
   gateway, RabbitMQ (beam.smp), PostgreSQL (the largest backend and the sum of all), and this client;
-- how long the outbox relay took to publish every member_registered event after the job completed.
+- how long the outbox relay took to publish every member_registered event after the job completed;
+- the CPU seconds members, the gateway, RabbitMQ and PostgreSQL used from the upload to COMPLETED.
 
 The import writes more than COPY does: per member a membership, one or two consent records and an outbox
 row (4-5 rows), the checks of a single registration, card numbers, and the error report; COPY writes one row
@@ -100,6 +101,19 @@ def _status(pid, key):
     except (FileNotFoundError, ProcessLookupError, PermissionError):
         pass
     return 0
+
+
+def cpu_seconds(pids):
+    """User plus system CPU seconds the processes have used so far (those still alive)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 def _rss_kib(pid):
@@ -211,6 +225,7 @@ def main():
                     "rabbitmq": pids_of("beam.smp"), "postgres": pids_of("postgres"), "client": [os.getpid()]}
 
         peaks = Peaks(groups)
+        cpu_before = {label: cpu_seconds(pids) for label, pids in groups().items()}
         started = time.monotonic()
         with source.open("rb") as body:
             answer = requests.post(f"{api}/imports", data=body, timeout=3600,
@@ -221,6 +236,7 @@ def main():
         while (job := requests.get(job_url, headers=headers, timeout=30).json())["state"] in ("QUEUED", "RUNNING"):
             time.sleep(1)
         elapsed = time.monotonic() - started
+        cpu = {label: cpu_seconds(pids) - cpu_before[label] for label, pids in groups().items()}
         engine = create_engine(db_url)
         with engine.connect() as connection:
             while connection.execute(text("SELECT count(*) FROM outbox WHERE published_at IS NULL")).scalar_one():
@@ -237,6 +253,8 @@ def main():
         print(f"  events still in the outbox at COMPLETED published {relayed:.1f} s later")
         print(f"  COPY of the same rows into a table like members: {copy:,.0f} rows/s; "
               f"import / COPY = {rate / copy:.3f}")
+        print("  CPU seconds from upload to COMPLETED (PostgreSQL: its processes alive at the end): "
+              + ", ".join(f"{label} {cpu[label]:,.1f}" for label in ("members", "gateway", "rabbitmq", "postgres")))
         print("  peak resident memory (MiB):")
         for label in ("members", "gateway", "rabbitmq", "postgres", "client"):
             extra = f" (all backends together {sum_peak[label] / 1024:,.0f})" if label == "postgres" else ""
