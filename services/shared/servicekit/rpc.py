@@ -11,6 +11,12 @@ database is unreachable (SQLAlchemy's ``OperationalError`` or ``InterfaceError``
 
 Configuration: ``RPC_TIMEOUT_SECONDS`` (default 10).
 
+The expiration alone leaves a race: it counts from when the broker took the request, the caller's deadline
+from before it was sent, so a request that reached the broker late (a loaded machine) could still be
+delivered, and run, after its caller gave up. Each request therefore also carries its deadline as a header
+(``nameko.rpc_deadline``, seconds since the epoch; clocks of a cluster are NTP-synchronised), and the
+service's ``rpc`` entrypoint drops, without running or answering it, a request whose deadline has passed.
+
 Once a service's queue has taken one request, later requests are published without a publisher confirm and
 not persisted, as replies are: the caller's deadline covers a lost message either way.
 
@@ -20,6 +26,7 @@ confirm per reply.
 
 import functools
 import logging
+import time
 import warnings
 
 import eventlet
@@ -51,6 +58,9 @@ class _Deadline(Exception):
     pass
 
 
+DEADLINE_KEY = "rpc_deadline"
+DEADLINE_HEADER = f"nameko.{DEADLINE_KEY}"
+
 # What a service's database driver raises when the server is down or restarting, as it crosses RPC.
 DATABASE_UNAVAILABLE = frozenset({"OperationalError", "InterfaceError", "DisconnectionError"})
 BROKER_UNAVAILABLE = (OSError, KombuOperationalError, AmqpConnectionError)
@@ -64,6 +74,8 @@ class _MethodCaller:
         self._on_routed = on_routed
 
     def __call__(self, *args, **kwargs):
+        # nameko sends the worker's context data as ``nameko.<key>`` headers; a nested call sets its own
+        self._method.worker_ctx.context_data[DEADLINE_KEY] = time.time() + self._timeout
         try:
             with eventlet.Timeout(self._timeout, _Deadline):
                 reply = self._method.call_async(*args, **kwargs)
@@ -147,6 +159,18 @@ class _ReplyWithoutConfirm(Responder):
 
 
 class _RpcConsumer(RpcConsumer):
+    def handle_message(self, body, message):
+        deadline = (message.headers or {}).get(DEADLINE_HEADER)
+        if isinstance(deadline, int | float) and time.time() > deadline:
+            log.info(
+                "rpc %s dropped: its caller gave up %.1f s ago",
+                message.delivery_info.get("routing_key"),
+                time.time() - deadline,
+            )
+            self.queue_consumer.ack_message(message)
+            return
+        super().handle_message(body, message)
+
     def handle_result(self, message, result, exc_info):
         config = self.container.config
         responder = _ReplyWithoutConfirm(

@@ -4,11 +4,10 @@ request it sent never runs later (RELIABILITY.md, fact 7)."""
 import uuid
 
 import pytest
-from nameko.rpc import rpc
 from nameko.testing.services import entrypoint_hook
 
 from contracts.errors import ServiceUnavailable
-from servicekit.rpc import RpcClient
+from servicekit.rpc import RpcClient, rpc  # the services' rpc: it drops a request past its deadline
 from servicekit.testing import start_container
 
 
@@ -101,6 +100,8 @@ def test_a_request_the_broker_cannot_take_is_unavailable_not_an_error():
     from servicekit.rpc import _MethodCaller
 
     class BrokerGone:
+        worker_ctx = type("WorkerContext", (), {"context_data": {}})()
+
         def call_async(self, *args, **kwargs):
             raise ConnectionRefusedError(111, "Connection refused")
 
@@ -108,3 +109,23 @@ def test_a_request_the_broker_cannot_take_is_unavailable_not_an_error():
     with pytest.raises(ServiceUnavailable, match="broker") as raised:
         caller()
     assert raised.value.details == {"service": "members", "cause": "broker"}
+
+
+def test_a_request_that_reaches_the_service_after_its_deadline_is_dropped_unrun(containers, amqp_uri):
+    """The AMQP expiration counts from the broker's receipt; the deadline header from the caller's clock."""
+    import time
+
+    import eventlet
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    target_cls, _, calls = services()
+    containers(target_cls)
+    late = {"rpc_deadline": time.time() - 0.5}
+    with ClusterRpcProxy({"AMQP_URI": amqp_uri}, context_data=late) as cluster:
+        reply = getattr(cluster, target_cls.name).work.call_async("too late")
+        with pytest.raises(eventlet.Timeout), eventlet.Timeout(2):
+            reply.result()
+    in_time = {"rpc_deadline": time.time() + 30}
+    with ClusterRpcProxy({"AMQP_URI": amqp_uri}, context_data=in_time) as cluster:
+        assert getattr(cluster, target_cls.name).work("in time") == "in time"
+    assert calls == ["in time"]
