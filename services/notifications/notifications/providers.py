@@ -105,8 +105,25 @@ class ConfiguredTimer(Timer):
 every = ConfiguredTimer.decorator
 
 
+class Waker:
+    """Calling it fires the timers now; ``stopping`` is true once the container began to stop them, so that a
+    worker draining a backlog ends after its batch instead of holding a SIGTERM until the backlog is gone."""
+
+    def __init__(self, timers):
+        self.timers = timers
+
+    def __call__(self):
+        for timer in self.timers:
+            timer.wake()
+
+    @property
+    def stopping(self):
+        return any(timer.should_stop.ready() for timer in self.timers)
+
+
 class Wake(DependencyProvider):
-    """``self.wake_dispatcher()`` fires the timer entrypoint named ``method_name`` now."""
+    """``self.wake_dispatcher()`` fires the timer entrypoint named ``method_name`` now;
+    ``self.wake_dispatcher.stopping`` tells its worker to end after the current batch."""
 
     def __init__(self, method_name):
         self.method_name = method_name
@@ -117,4 +134,4 @@ class Wake(DependencyProvider):
             for e in self.container.entrypoints
             if isinstance(e, ConfiguredTimer) and e.method_name == self.method_name
         ]
-        return lambda: [timer.wake() for timer in timers]
+        return Waker(timers)

@@ -136,8 +136,8 @@ class NotificationsService(ops.OpsEndpoints):
         """Send what is due, batch after batch, until nothing is due."""
         directory = dispatch.Directory(self.members, self.funds, self.evaluations)
         dispatcher = dispatch.Dispatcher(self.sessions, self.rulebook, self.settings, directory, self.channels)
-        while dispatcher.run_once():
-            pass
+        while dispatcher.run_once() and not self.wake_dispatcher.stopping:
+            pass  # a stopping container ends after this batch; the rest is due at the next start
 
     @every("DIGEST_INTERVAL_SECONDS", 3600.0)
     def gather_digests(self):
