@@ -22,7 +22,7 @@ from sqlalchemy.orm import sessionmaker
 from members import demo, reference
 from members.models import Activity, Officer, Unit, metadata
 from members.passwords import hash_password
-from members.usecases import activities, members, units
+from members.usecases import activities, common, members, units
 from servicekit import db, migrations
 from servicekit.uow import Work
 
@@ -74,7 +74,8 @@ def _load_demo_activities(factory):
         if session.execute(select(Activity.id).limit(1)).first():
             return
     actor = {"officer_id": "demo-loader", "username": "demo-loader", "role": "ADMIN", "unit_code": "VN"}
-    rows = demo.demo_activities()
+    # the year before the real today, as the demo's donations are: a review report of this year has both
+    rows = demo.demo_activities(today=common.today())
     activities.record_activities(Work(factory, metadata, "members"), actor, rows)
     print(f"members: demo activities loaded ({len(rows)})")
 
