@@ -222,6 +222,20 @@ def org_unit_paths_columns():
     return [column.copy() for column in define_org_unit_paths(MetaData()).columns]
 
 
+def create_org_unit_paths(op):
+    """In a migration's ``upgrade()``: the history table and its prefix index."""
+    op.create_table("org_unit_paths", *org_unit_paths_columns())
+    op.create_index(
+        "ix_org_unit_paths_path_prefix", "org_unit_paths", ["path"], postgresql_ops={"path": "text_pattern_ops"}
+    )
+
+
+def drop_org_unit_paths(op):
+    """In a migration's ``downgrade()``."""
+    op.drop_index("ix_org_unit_paths_path_prefix", table_name="org_unit_paths")
+    op.drop_table("org_unit_paths")
+
+
 def apply_reorganisation(session, table, paths_table, event_type, payload):
     """Follow a ``units_merged`` or ``unit_split`` payload (as ``load_event`` gives it: dates are dates).
     Idempotent: a unit already closed or already on its new path is left alone. Returns the codes changed."""

@@ -8,7 +8,7 @@ Create Date: 2026-11-29
 import sqlalchemy as sa
 from alembic import op
 
-from servicekit.orgunits import org_unit_paths_columns
+from servicekit.orgunits import create_org_unit_paths, drop_org_unit_paths
 
 revision = "0007"
 down_revision = "0006"
@@ -17,10 +17,7 @@ depends_on = None
 
 
 def upgrade():
-    op.create_table("org_unit_paths", *org_unit_paths_columns())
-    op.create_index(
-        "ix_org_unit_paths_path_prefix", "org_unit_paths", ["path"], postgresql_ops={"path": "text_pattern_ops"}
-    )
+    create_org_unit_paths(op)
     op.create_table(
         "reorganisations",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -44,5 +41,4 @@ def upgrade():
 
 def downgrade():
     op.drop_table("reorganisations")
-    op.drop_index("ix_org_unit_paths_path_prefix", table_name="org_unit_paths")
-    op.drop_table("org_unit_paths")
+    drop_org_unit_paths(op)

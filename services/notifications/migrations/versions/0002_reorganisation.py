@@ -7,7 +7,7 @@ Revises: 0001
 import sqlalchemy as sa
 from alembic import op
 
-from servicekit.orgunits import org_unit_paths_columns
+from servicekit.orgunits import create_org_unit_paths, drop_org_unit_paths
 
 revision = "0002"
 down_revision = "0001"
@@ -16,10 +16,7 @@ depends_on = None
 
 
 def upgrade():
-    op.create_table("org_unit_paths", *org_unit_paths_columns())
-    op.create_index(
-        "ix_org_unit_paths_path_prefix", "org_unit_paths", ["path"], postgresql_ops={"path": "text_pattern_ops"}
-    )
+    create_org_unit_paths(op)
     op.create_table(
         "reroutes",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
@@ -41,5 +38,4 @@ def upgrade():
 def downgrade():
     op.drop_index("ix_reroutes_item", table_name="reroutes")
     op.drop_table("reroutes")
-    op.drop_index("ix_org_unit_paths_path_prefix", table_name="org_unit_paths")
-    op.drop_table("org_unit_paths")
+    drop_org_unit_paths(op)
