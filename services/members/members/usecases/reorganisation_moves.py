@@ -10,8 +10,9 @@ that starts on or after the effective date never belonged to the old unit as it 
 from sqlalchemy import Date, String, func, insert, literal, select, update
 
 from members.models import ApiClient, Member, Membership, Officer, Unit
+from members.repository import REORGANISED
 
-REASON = "REORGANISED"
+REASON = REORGANISED
 CHUNK = 500  # ids per IN list: well under SQLite's and PostgreSQL's limits on bound parameters
 
 _NO_SYNC = {"synchronize_session": False}
