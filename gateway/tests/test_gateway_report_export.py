@@ -6,8 +6,11 @@ import io
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
 
-from gateway.report_export import MEDIA_TYPES, export, labels
+from gateway.report_export import MEDIA_TYPES, export, labels, pdf_charts, top_units
+from gateway.report_export import pdf as pdf_module
 
 
 def unit(code, name, level="COMMUNE", valid_to=None):
@@ -163,3 +166,64 @@ def test_numbers_are_written_the_vietnamese_way():
     assert labels.filename({"unit": {"code": "../01"}, "from": "2025-01-01", "to": "2025-06-30"}, "pdf") == (
         "bao-cao-so-ket-01-2025-01-01-2025-06-30.pdf"
     )
+
+
+def province(units=126):
+    """Hà Nội with ``units`` communes: commune i has i + 1 members at the end and raised i million đồng."""
+    by_unit = [{"unit": unit(f"{i:05d}", f"Xã Số {i}"), "members": members(i, i + 1, 1),
+                "activities": activities(1, 10), "funds": funds(i * 1_000_000, i * 1000, 0), "titles": []}
+               for i in range(units)]  # fmt: skip
+    return {**report(), "by_unit": by_unit}
+
+
+def test_a_province_charts_its_12_largest_units_and_one_bar_summing_the_others():
+    bars = top_units.members_bars(province()["by_unit"])
+    assert len(bars.names) == 13 and bars.others == 114 and bars.is_top
+    assert bars.names[:3] == ["Xã Số 125", "Xã Số 124", "Xã Số 123"] and bars.names[-1] == "Các đơn vị khác (114)"
+    at_end, at_start = bars.series
+    assert at_end[:12] == list(range(126, 114, -1)) and at_end[-1] == sum(range(1, 115))
+    assert at_start[-1] == sum(range(114)) and top_units.members_title(bars).endswith("12 đơn vị đông nhất")
+
+
+def test_twelve_units_each_have_their_own_bar_and_the_plain_title():
+    bars = top_units.funds_bars(province(12)["by_unit"])
+    assert (len(bars.names), bars.others, bars.series[0][0]) == (12, 0, 11_000_000)
+    assert top_units.funds_title(bars) == "Huy động và chi theo đơn vị (đồng)" and top_units.axis_end(bars) is None
+
+
+def test_a_long_unit_name_loses_its_kind_before_it_is_cut():
+    pdf_module.register_fonts()
+    assert pdf_charts.fit_name("Phường Hoàn Kiếm", pdf_module.FONT, 7.5, 150) == "Phường Hoàn Kiếm"
+    assert pdf_charts.fit_name("Phường Văn Miếu - Quốc Tử Giám Mở Rộng", pdf_module.FONT, 7.5, 140) == (
+        "Văn Miếu - Quốc Tử Giám Mở Rộng"
+    )
+    assert pdf_charts.fit_name("Xã " + "Rất Dài " * 10, pdf_module.FONT, 7.5, 100).endswith("…")
+
+
+def test_the_workbook_charts_of_a_province_point_to_13_rows_and_its_tables_keep_every_unit():
+    book = load_workbook(io.BytesIO(export(province(), "xlsx")[0]))
+    for sheet in (book["Theo đơn vị"], book["Quỹ"]):
+        (chart,) = sheet._charts
+        refs = [series.val.numRef.f for series in chart.series]
+        assert all(ref.split("$")[-1] == str(int(ref.split("$")[-3].rstrip(":")) + 12) for ref in refs), refs
+        names = [row[1] for row in rows(sheet) if str(row[1]).startswith("Xã Số ")]
+        assert len(names) == 126 and "Các đơn vị khác (114)" in [c.value for r in sheet.iter_rows() for c in r]
+
+
+def test_the_pdf_of_a_province_says_its_charts_show_the_12_largest_units():
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(export(province(), "pdf")[0])).pages)
+    assert "Hội viên theo đơn vị trực thuộc — 12 đơn vị đông nhất" in text and "Các đơn vị khác (114)" in text
+    assert "Huy động và chi theo đơn vị (đồng) — 12 đơn vị huy động nhiều nhất" in text
+    assert "Xã Số 0 · 00000" in text  # the table keeps the smallest unit
+
+
+def test_the_titles_chart_sets_recognised_of_all_against_the_target_and_says_when_all_is_unknown():
+    pdf_module.register_fonts()
+    unknown = {**TITLE, "title_type": "GIA_DINH_HOC_TAP", "eligible": None, "percent_of_all": None}
+    drawing = pdf_charts.titles_against_targets(pdf_module.FONT, {**report(), "titles": [TITLE, unknown]})
+    chart = next(item for item in drawing.contents if isinstance(item, VerticalBarChart))
+    assert chart.data == [[15.0, None], [25.0, 25.0]] and chart.naLabel.text == "chưa có tổng số"
+    legend = next(item for item in drawing.contents if isinstance(item, Legend))
+    assert legend.colorNamePairs[0][1] == "Công nhận / tổng số đối tượng (%)"
+    sheet = load_workbook(io.BytesIO(export({**report(), "titles": [TITLE, unknown]}, "xlsx")[0]))["Danh hiệu"]
+    assert ["Gia đình học tập", 2025, 40, 30, 0.75, None, "chưa có tổng số", 0.25] in [r[:8] for r in rows(sheet)]

@@ -1,7 +1,9 @@
 """The review report as an XLSX workbook (openpyxl), in Vietnamese.
 
 Sheets: "Tổng hợp" (the headline figures), "Theo đơn vị" (one row per child unit, with a chart of the
-members), "Hoạt động", "Quỹ" and "Danh hiệu" (with a chart of the titles against their targets). Money is
+members), "Hoạt động", "Quỹ" (with a chart of the funds per unit) and "Danh hiệu" (with a chart of the titles
+against their targets). A per-unit chart draws at most 12 units and "the other units" (``top_units``), from a
+small table of its own beside the sheet's table. Money is
 a number of đồng with a thousands format, percentages are fractions with a percent format, so that the
 officer can compute with the cells. Text typed by people (unit names) is made inert: a name starting with
 "=" stays text, never a formula.
@@ -11,11 +13,12 @@ import io
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabel, DataLabelList
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from gateway.integration_handlers import inert
-from gateway.report_export import labels
+from gateway.report_export import labels, top_units
 
 MONEY = '#,##0 "đ"'
 COUNT = "#,##0"
@@ -41,11 +44,11 @@ def _fraction(percent):
     return None if percent is None else percent / 100
 
 
-def _put(sheet, row, values, formats=(), bold=False, fill=None):
-    for column, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row, column=column, value=inert(value))
-        if column - 1 < len(formats) and formats[column - 1]:
-            cell.number_format = formats[column - 1]
+def _put(sheet, row, values, formats=(), bold=False, fill=None, column=1):
+    for index, value in enumerate(values):
+        cell = sheet.cell(row=row, column=column + index, value=inert(value))
+        if index < len(formats) and formats[index]:
+            cell.number_format = formats[index]
         if bold:
             cell.font = BOLD
         if fill is not None:
@@ -53,10 +56,10 @@ def _put(sheet, row, values, formats=(), bold=False, fill=None):
     return row + 1
 
 
-def _header(sheet, row, titles):
-    row = _put(sheet, row, titles, bold=True, fill=HEADER_FILL)
-    for column in range(1, len(titles) + 1):
-        sheet.cell(row=row - 1, column=column).alignment = Alignment(wrap_text=True, vertical="center")
+def _header(sheet, row, titles, column=1):
+    row = _put(sheet, row, titles, bold=True, fill=HEADER_FILL, column=column)
+    for index in range(len(titles)):
+        sheet.cell(row=row - 1, column=column + index).alignment = Alignment(wrap_text=True, vertical="center")
     return row
 
 
@@ -134,15 +137,41 @@ def units_sheet(sheet, report):
     _widths(sheet, (12, 34, 12, 12, 12, 12, 12, 12, 14, 14, 18, 18, 18, 28))
     sheet.freeze_panes = sheet.cell(row=first, column=3)
     if report["by_unit"]:
-        chart = BarChart()
-        chart.type, chart.title = "col", "Hội viên theo đơn vị"
-        chart.y_axis.title, chart.x_axis.title = "Hội viên", "Đơn vị"
-        chart.add_data(
-            Reference(sheet, min_col=3, max_col=4, min_row=first - 1, max_row=row - 1), titles_from_data=True
-        )
-        chart.set_categories(Reference(sheet, min_col=2, min_row=first, max_row=row - 1))
-        chart.width, chart.height = 22, 10
-        sheet.add_chart(chart, f"A{row + 3}")
+        bars = top_units.members_bars(report["by_unit"])
+        bars = top_units.UnitBars(bars.names, bars.series[::-1], bars.others, bars.units)  # start before end
+        header = ("Đơn vị (biểu đồ)", "Hội viên đầu kỳ", "Hội viên cuối kỳ")
+        unit_chart(sheet, bars, header, top_units.members_title(bars), COUNT, column=len(UNIT_COLUMNS) + 2)
+
+
+def unit_chart(sheet, bars, header, title, number_format, column, row=6):
+    """A horizontal bar chart of ``bars`` (a ``top_units.UnitBars``: at most 12 units and "the other units")
+    and the small table it points to, at ``column`` from ``row``; the chart below the table. The sheet's own
+    table keeps every unit."""
+    first = row = _header(sheet, row, header, column)
+    for index, name in enumerate(bars.names):
+        values = [name, *(series[index] for series in bars.series)]
+        row = _put(sheet, row, values, ("", *(number_format for _ in bars.series)), column=column)
+    for offset, width in enumerate((30, *(16 for _ in bars.series))):
+        sheet.column_dimensions[get_column_letter(column + offset)].width = width
+    chart = BarChart()
+    chart.type, chart.title, chart.style = "bar", title, 10
+    chart.add_data(
+        Reference(sheet, min_col=column + 1, max_col=column + len(bars.series), min_row=first - 1, max_row=row - 1),
+        titles_from_data=True,
+    )
+    chart.set_categories(Reference(sheet, min_col=column, min_row=first, max_row=row - 1))
+    chart.x_axis.scaling.orientation, chart.y_axis.crosses = "maxMin", "max"  # the first unit at the top
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.y_axis.number_format, chart.y_axis.majorGridlines = number_format, None
+    chart.width, chart.height = 18, 3 + 0.9 * len(bars.names)
+    end = top_units.axis_end(bars)
+    if end:  # the last bar is cut at the axis' end; its value is written on it
+        chart.y_axis.scaling.max = end
+        for series in chart.series:
+            series.dLbls = DataLabelList(dLbl=[DataLabel(idx=len(bars.names) - 1, showVal=True)], showVal=False)
+        _put(sheet, row, [f"Cột cuối bị cắt ở {labels.number(end)}: số của nó ghi trên cột"], column=column)
+    sheet.add_chart(chart, f"{get_column_letter(column)}{row + 2}")
+    return chart
 
 
 # --- Hoạt động ------------------------------------------------------------------------------------------
@@ -193,13 +222,25 @@ def funds_sheet(sheet, report):
                                 unit_funds.get("spent", 0), unit_funds.get("balance_at_end", 0)],
                    ("", "", MONEY, MONEY, MONEY))  # fmt: skip
     _widths(sheet, (30, 30, 20, 20, 20))
+    if report["by_unit"]:
+        bars = top_units.funds_bars(report["by_unit"])
+        header = ("Đơn vị (biểu đồ)", "Huy động", "Đã chi")
+        unit_chart(sheet, bars, header, top_units.funds_title(bars), MONEY, column=7)
 
 
 # --- Danh hiệu ------------------------------------------------------------------------------------------
 
 TITLE_COLUMNS = ("Danh hiệu", "Năm", "Đăng ký", "Công nhận", "Tỷ lệ công nhận / đăng ký", "Tổng số đối tượng",
                  "Tỷ lệ công nhận / tổng số", "Chỉ tiêu")  # fmt: skip
+NOT_KNOWN = "chưa có tổng số"
 TITLE_FORMATS = ("", "0", COUNT, COUNT, PERCENT, COUNT, PERCENT, PERCENT)
+
+
+def _of_all(title):
+    """Recognised as a fraction of all (the target's measure); the words "chưa có tổng số" when the number of
+    all is not known (the chart draws no bar for it)."""
+    of_all = title.get("percent_of_all")
+    return NOT_KNOWN if of_all is None else of_all / 100
 
 
 def titles_sheet(sheet, report):
@@ -208,12 +249,13 @@ def titles_sheet(sheet, report):
     for title in report["titles"]:
         row = _put(sheet, row, [labels.title_type(title["title_type"]), title["year"], title["registered"],
                                 title["recognised"], _fraction(title["percent_of_registered"]), title.get("eligible"),
-                                _fraction(title.get("percent_of_all")), _fraction(title.get("target_percent"))],
+                                _of_all(title), _fraction(title.get("target_percent"))],
                    TITLE_FORMATS)  # fmt: skip
     if report["titles"]:
         chart = BarChart()
-        chart.type, chart.title = "col", "Tỷ lệ công nhận so với chỉ tiêu"
-        chart.y_axis.title, chart.y_axis.number_format = "Tỷ lệ", "0%"
+        chart.type, chart.title = "col", "Tỷ lệ công nhận trên tổng số đối tượng so với chỉ tiêu"
+        chart.y_axis.title, chart.y_axis.number_format = "% tổng số đối tượng", "0%"
+        chart.x_axis.delete = chart.y_axis.delete = False
         for column in (7, 8):
             chart.add_data(Reference(sheet, min_col=column, min_row=first - 1, max_row=row - 1), titles_from_data=True)
         chart.set_categories(Reference(sheet, min_col=1, min_row=first, max_row=row - 1))
