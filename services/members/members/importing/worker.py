@@ -3,9 +3,7 @@
 A job is taken with a lease (``lease_owner``, ``lease_until``) renewed by every batch commit: several
 replicas of the members service share the queue of jobs without running one job twice, and a job whose
 process died (SIGKILL, a lost node) is taken over when its lease runs out, from its checkpoint. A clean
-stop finishes the batch in hand and gives the lease back, so a restart resumes at once. On PostgreSQL the
-next batch is read and checked while the current one is written (a greenthread of its own), one batch in
-flight at a time.
+stop finishes the batch in hand and gives the lease back, so a restart resumes at once.
 
 Configuration (members' ``config.yml``): ``IMPORT_SPOOL_DIR`` (default ``<repo>/var/spool/imports``, or the
 environment variable of the same name; the gateway writes uploads there), ``IMPORT_BATCH_SIZE`` (1000 rows
@@ -85,7 +83,6 @@ class JobRunner:
             job = session.get(ImportJob, job_id)
             actor, file_format, done, total = job.actor, job.format, job.rows_done, job.rows_total
             path = self.spool / job.spool_name
-            overlap = session.bind.dialect.name == "postgresql"
         try:
             if not path.is_file():
                 return self._fail(job_id, "the file is no longer in the spool")
@@ -93,22 +90,18 @@ class JobRunner:
                 total = readers.count_rows(path, file_format, self.pause)
                 _set(self.session_factory, job_id, self.owner, rows_total=total)
             context = JobContext(job_id, actor, file_format)
-            writing = None  # the batch being written (on PostgreSQL while the next one is checked)
-            try:
-                for batch in _batches(readers.iter_rows(path, file_format, skip=done), self.batch_size):
-                    checked = check_batch(self.session_factory, context, batch, self.pause)
-                    if writing is not None:
-                        done, writing = writing.wait(), None
-                        if not self.keep_going():
-                            _set(self.session_factory, job_id, self.owner, lease_owner=None, lease_until=None)
-                            return "PAUSED"
-                        self.pause()
-                    writing = self._write(context, done, batch, checked, overlap)
-                if writing is not None:
-                    done, writing = writing.wait(), None
-            finally:
-                if writing is not None:  # reading or checking failed: the batch in flight is committed or not first
-                    writing.wait()
+            batch = []
+            for number, raw in readers.iter_rows(path, file_format, skip=done):
+                batch.append((number, raw))
+                if len(batch) == self.batch_size:
+                    done = self._commit(context, done, batch)
+                    batch = []
+                    if not self.keep_going():
+                        _set(self.session_factory, job_id, self.owner, lease_owner=None, lease_until=None)
+                        return "PAUSED"
+                    self.pause()
+            if batch:
+                done = self._commit(context, done, batch)
         except readers.UnreadableFile as error:
             return self._fail(job_id, str(error))
         except LeaseLost:
@@ -119,16 +112,8 @@ class JobRunner:
         log.info("import job %s completed", job_id)
         return "COMPLETED"
 
-    def _write(self, context, done, batch, checked, overlap):
-        """Write and checkpoint the checked batch; returns what ``.wait()`` gives the new checkpoint. On
-        PostgreSQL in a greenthread of its own, so that the next batch is checked while the database writes
-        this one (the database's time and this process's were spent one after the other); elsewhere at once
-        (an SQLite transaction must not yield). Batches are still committed one at a time, in order."""
-        if overlap:
-            return eventlet.spawn(self._commit, context, done, batch, checked)
-        return _Written(self._commit(context, done, batch, checked))
-
-    def _commit(self, context, done, batch, checked):
+    def _commit(self, context, done, batch):
+        checked = check_batch(self.session_factory, context, batch, self.pause)
         for attempt in range(3):
             work = Work(self.session_factory, self.metadata, "members", on_events_committed=self.on_events)
             try:
@@ -146,27 +131,6 @@ class JobRunner:
              finished_at=common.now(), lease_owner=None, lease_until=None)  # fmt: skip
         log.warning("import job %s failed: %s", job_id, reason)
         return "FAILED"
-
-
-class _Written:
-    """A batch written at once, with the interface of a greenthread that wrote it."""
-
-    def __init__(self, done):
-        self.done = done
-
-    def wait(self):
-        return self.done
-
-
-def _batches(rows, size):
-    batch = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 IMPORT_SETTINGS = ("IMPORT_SPOOL_DIR", "IMPORT_BATCH_SIZE", "IMPORT_POLL_SECONDS", "IMPORT_LEASE_SECONDS",

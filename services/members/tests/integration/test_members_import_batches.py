@@ -1,6 +1,6 @@
-"""The job runner checks the next batch while the database writes the current one (PostgreSQL; at once on
-SQLite): batches are still committed in order, a CCCD of the batch in flight is a duplicate in the next
-one, and a file that fails further on leaves every batch before it committed and counted."""
+"""Batches of one job, one after the other: a CCCD registered by the batch before is a duplicate in the next
+one, and a file that fails further on leaves every batch before it committed and counted (members, consents,
+checkpoint and counters agree)."""
 
 import csv
 import uuid
@@ -40,8 +40,8 @@ def start_job(uow, officer, spool, rows, tail=b""):
 
 
 def run(factory, spool, batch_size):
-    job_id = claim_next(factory, "overlap", 30)
-    runner = JobRunner(factory, models.metadata, spool, "overlap", batch_size, pause=lambda: None)
+    job_id = claim_next(factory, "batches", 30)
+    runner = JobRunner(factory, models.metadata, spool, "batches", batch_size, pause=lambda: None)
     return job_id, runner.run(job_id)
 
 
