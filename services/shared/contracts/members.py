@@ -247,7 +247,11 @@ class MemberPageSchema(Lenient):
     items = fields.List(fields.Nested(MemberSchema), required=True)
     page = fields.Integer(required=True)
     page_size = fields.Integer(required=True)
-    total = fields.Integer(required=True)
+    total = fields.Integer(required=True, metadata={"description": "matches; at least this many when capped"})
+    total_is_capped = fields.Boolean(
+        load_default=False,
+        metadata={"description": "true when there are more than 10,000 matches: total is then 10,000"},
+    )
 
 
 # --- officers and login --------------------------------------------------------------------------

@@ -281,7 +281,7 @@ def search_members(uow, actor, query):
         if query.get("unit_code"):
             scope = common.unit_in_scope(uow.session, query["unit_code"], scope).path
         cccd = domain.normalise_cccd(query["cccd"]) if query.get("cccd") else None
-        members, total = repository.search_members(
+        members, total, capped = repository.search_members(
             uow.session,
             scope,
             common.search_text(query.get("q")),
@@ -292,7 +292,8 @@ def search_members(uow, actor, query):
         )
         names = repository.unit_names(uow.session, [m.unit_code for m in members])
         items = [common.member_view(m, names.get(m.unit_code), actor=actor) for m in members]
-        return {"items": items, "page": query["page"], "page_size": query["page_size"], "total": total}
+        page = {"items": items, "page": query["page"], "page_size": query["page_size"], "total": total}
+        return {**page, "total_is_capped": capped}
 
 
 def update_member(uow, actor, member_id, changes):
