@@ -11,13 +11,17 @@ dead-letter queue, declared at start-up (``contracts.topology``):
   backoff, and after ``contracts.topology.MAX_DELIVERIES`` deliveries the broker dead-letters it;
 - the pause before a retry doubles from ``EVENT_RETRY_BACKOFF_SECONDS`` (0.2) up to 5 s;
 - a handled event is acked after the worker returned, so it can run twice (a crash before the ack, a
-  redelivery on stop): handlers claim the event id in their transaction (``uow.claim``).
+  redelivery on stop): handlers claim the event id in their transaction (``uow.claim``);
+- an ack, requeue or reject that finds the broker gone is dropped (``settle``): the broker gives unacked
+  messages back when the connection dies. nameko catches only amqp's ``ConnectionError``, so the socket's
+  own ``ConnectionResetError`` or ``BrokenPipeError`` killed the whole container (tests/faults saw it).
 """
 
 import logging
 from functools import partial
 
 import eventlet
+from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu import Connection
 from marshmallow import ValidationError
 from nameko.events import SERVICE_POOL, EventHandler
@@ -33,6 +37,16 @@ from servicekit.config import kit_setting
 log = logging.getLogger(__name__)
 
 PERMANENT_ERRORS = (ValidationFailed, ValidationError)
+BROKER_GONE = (OSError, AmqpConnectionError)
+
+
+def settle(operation, message, what):
+    """``operation(message)`` (an ack, a requeue, a reject); if the broker is gone, the message is already
+    back in its queue: log it and go on rather than let the error kill the container."""
+    try:
+        operation(message)
+    except BROKER_GONE as error:
+        log.warning("%s of a delivery not sent, the broker redelivers it: %r", what, error)
 
 
 class ReliableEventHandler(EventHandler):
@@ -69,7 +83,7 @@ class ReliableEventHandler(EventHandler):
 
     def handle_message_processed(self, message, result=None, exc_info=None):
         if exc_info is None:
-            self.queue_consumer.ack_message(message)
+            settle(self.queue_consumer.ack_message, message, "ack")
         elif isinstance(exc_info[1], PERMANENT_ERRORS):
             self._dead_letter(message, exc_info[1])
         else:
@@ -84,13 +98,13 @@ class ReliableEventHandler(EventHandler):
             if deliveries >= contract_topology.MAX_DELIVERIES:
                 metrics.record_dead_letter(self.container.service_name, self.source_service, self.event_type)
             eventlet.sleep(min(self.backoff * 2**deliveries, 5.0))  # let a passing fault pass before the next try
-            self.queue_consumer.requeue_message(message)
+            settle(self.queue_consumer.requeue_message, message, "requeue")
 
     def _dead_letter(self, message, error):
         log.error("%s: dead-lettering an event that can never be handled: %s", self.subscription.queue, error)
         metrics.record_dead_letter(self.container.service_name, self.source_service, self.event_type)
         if message.channel.connection:  # else the broker already took the message back
-            message.reject(requeue=False)
+            settle(lambda m: m.reject(requeue=False), message, "reject")
 
 
 event_handler = ReliableEventHandler.decorator

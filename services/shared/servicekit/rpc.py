@@ -47,6 +47,7 @@ from nameko.rpc import Rpc as NamekoRpc
 
 from contracts.errors import ServiceUnavailable
 from servicekit.config import kit_setting
+from servicekit.events import settle
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +189,7 @@ class _RpcConsumer(RpcConsumer):
             # Raised here, the error would kill the whole container; the caller instead gets no reply,
             # hits its deadline and retries with its idempotency key.
             log.warning("reply to %s not sent (%s): the caller will retry", message.properties.get("reply_to"), error)
-        self.queue_consumer.ack_message(message)
+        settle(self.queue_consumer.ack_message, message, "ack of a request")
         return result, exc_info
 
 

@@ -132,3 +132,19 @@ def test_purging_the_platform_queues_empties_consumer_and_dead_letter_queues(amq
     with Connection(amqp_uri) as connection:
         assert topology.purge_all(connection, [subscription, never_declared]) == 1
     assert deadletters.counts_of(amqp_uri, subscription.queue) == 0
+
+
+def test_an_ack_that_finds_the_broker_gone_is_dropped_instead_of_killing_the_container(caplog):
+    """nameko catches amqp's ConnectionError only; the socket's own errors reached the container."""
+    from servicekit.events import settle
+
+    def ack_on_a_dead_socket(message):
+        raise ConnectionResetError(104, "Connection reset by peer")
+
+    def ack_on_a_closed_pipe(message):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    settle(ack_on_a_dead_socket, object(), "ack")
+    settle(ack_on_a_closed_pipe, object(), "requeue")
+    assert [r.getMessage().split(",")[0] for r in caplog.records] == [
+        "ack of a delivery not sent", "requeue of a delivery not sent"]  # fmt: skip
