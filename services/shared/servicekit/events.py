@@ -26,7 +26,7 @@ from kombu import Connection
 from marshmallow import ValidationError
 from nameko.events import SERVICE_POOL, EventHandler
 from nameko.exceptions import ContainerBeingKilled
-from nameko.messaging import Consumer
+from nameko.messaging import Consumer, QueueConsumer
 
 from contracts import topology as contract_topology
 from contracts.envelope import load_event
@@ -38,6 +38,21 @@ log = logging.getLogger(__name__)
 
 PERMANENT_ERRORS = (ValidationFailed, ValidationError)
 BROKER_GONE = (OSError, AmqpConnectionError)
+
+
+def _tolerate_a_gone_broker(method, what):
+    def settled(queue_consumer, message):
+        settle(lambda m: method(queue_consumer, m), message, what)
+
+    settled.__wrapped__ = method
+    return settled
+
+
+# nameko's QueueConsumer serves every consumer of a container (RPC replies in the gateway too): its ack and
+# requeue get the same tolerance as this module's handlers.
+if not hasattr(QueueConsumer.ack_message, "__wrapped__"):
+    QueueConsumer.ack_message = _tolerate_a_gone_broker(QueueConsumer.ack_message, "ack")
+    QueueConsumer.requeue_message = _tolerate_a_gone_broker(QueueConsumer.requeue_message, "requeue")
 
 
 def settle(operation, message, what):

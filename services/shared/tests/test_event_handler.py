@@ -148,3 +148,22 @@ def test_an_ack_that_finds_the_broker_gone_is_dropped_instead_of_killing_the_con
     settle(ack_on_a_closed_pipe, object(), "requeue")
     assert [r.getMessage().split(",")[0] for r in caplog.records] == [
         "ack of a delivery not sent", "requeue of a delivery not sent"]  # fmt: skip
+
+
+def test_nameko_queue_consumers_also_survive_an_ack_on_a_dead_socket():
+    """The gateway's RPC reply listener acks through nameko's QueueConsumer, not through settle."""
+    from nameko.messaging import QueueConsumer
+
+    import servicekit.events  # noqa: F401  (the tolerance is installed on import)
+
+    class DeadSocketMessage:
+        channel = type("Channel", (), {"connection": object()})()
+
+        def ack(self):
+            raise ConnectionResetError(104, "Connection reset by peer")
+
+        def requeue(self):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    QueueConsumer.ack_message(None, DeadSocketMessage())
+    QueueConsumer.requeue_message(None, DeadSocketMessage())
