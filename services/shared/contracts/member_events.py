@@ -126,8 +126,8 @@ class UnitsMergedV1(_Reorganisation):
 class UnitSplitV1(_Reorganisation):
     """``source_code`` is split into ``targets`` (created before, each with its ``unit_created``).
     ``moved_members`` are the members of the source itself and where each went; sub-units are in
-    ``moved_units``. Funds and unit-level records of the source go to ``successor_code``. The source is
-    closed when ``source_closed``."""
+    ``moved_units``. The source is closed when ``source_closed``; then its funds and unit-level records go to
+    ``successor_code`` (a kept source keeps them)."""
 
     source_code = fields.String(required=True)
     source_path = fields.String(required=True)

@@ -24,8 +24,9 @@ written: one bad operation and nothing is applied (422 with the operation's inde
 - **SPLIT**: ``source_code`` hands its members and sub-units to ``targets`` (existing units named by code,
   or new units created here: grassroots units get platform codes, official units need ``code``).
   ``assignments`` map a sub-unit code or a member's id or card number to a target ``key``; what is not
-  assigned goes to ``default_target``. Funds and unit-level records go to ``successor`` (default: the
-  default target). The source is closed unless ``keep_source``.
+  assigned goes to ``default_target``. The source is closed unless ``keep_source``. A closed source's funds
+  and unit-level records go to ``successor`` (default: the default target); a kept source keeps its funds,
+  its own records and the members not assigned away (members assigned to a target take their records along).
 
 Idempotent: an operation's id is derived from what it does (kind, codes, effective date); applying it
 again returns ``already_applied: true`` and changes nothing.
