@@ -70,7 +70,7 @@ def member_id_by_cccd(session, cccd):
 
 
 TOTAL_CAP = 10_000  # a page's total is exact up to this many matches; beyond, it says "at least this many"
-PER_UNIT_DEPTH = 200  # a listing page this deep (offset + size) or less is merged from each unit's first rows
+PER_UNIT_ROWS = 50_000  # a listing merges its page from each unit's first rows while units x depth stays under this
 
 
 def search_members(session, scope_path, q_folded, cccd, status, page, page_size, total_cap=TOTAL_CAP):
@@ -98,8 +98,8 @@ def search_members(session, scope_path, q_folded, cccd, status, page, page_size,
     ).scalar_one()
     if postgres and (q_folded or cccd) and matches <= total_cap:  # every match was collected: none on this page
         return [], matches, False
-    if postgres and not (q_folded or cccd or status) and offset + page_size <= PER_UNIT_DEPTH:
-        query = _listing_page(scope_path, offset, page_size)
+    if postgres and not (q_folded or cccd) and _units_in(session, scope_path) * (offset + page_size) <= PER_UNIT_ROWS:
+        query = _listing_page(scope_path, status, offset, page_size)
     else:  # SQLite, or many matches: the planner's choice (mostly a walk of the name index)
         query = select(Member).where(*conditions).order_by(Member.name_folded, Member.id)
         query = query.limit(page_size).offset(offset)
@@ -119,13 +119,19 @@ def _page_of_few_matches(session, conditions, offset, size, total_cap):
     return ([row[0] for row in rows], rows[0][1]) if rows else (None, None)
 
 
-def _listing_page(scope_path, offset, size):
+def _units_in(session, scope_path):
+    return session.execute(select(func.count()).where(_in_subtree(Unit.path, scope_path))).scalar_one()
+
+
+def _listing_page(scope_path, status, offset, size):
     """PostgreSQL: a subtree's members in name order, merged from the first ``offset + size`` of each unit
     (ix_members_path_name gives them in order): about 3 ms for a province of 127 units, where sorting it is
     1.75 M rows. Every member's unit_path is the path of its unit (registration, transfer and reorganisation
     set both)."""
     units = select(Unit.path).where(_in_subtree(Unit.path, scope_path)).distinct().subquery()
     first = select(Member.id, Member.name_folded).where(Member.unit_path == units.c.path)
+    if status:
+        first = first.where(Member.status == status)
     first = first.order_by(Member.name_folded, Member.id).limit(offset + size).lateral()
     candidates = select(first.c.id, first.c.name_folded).select_from(units).join(first, true())
     page = candidates.order_by(first.c.name_folded, first.c.id).limit(size).offset(offset).subquery()
