@@ -22,7 +22,6 @@ from functools import partial
 
 import eventlet
 from amqp.exceptions import ConnectionError as AmqpConnectionError
-from kombu import Connection
 from marshmallow import ValidationError
 from nameko.events import SERVICE_POOL, EventHandler
 from nameko.exceptions import ContainerBeingKilled
@@ -74,8 +73,7 @@ class ReliableEventHandler(EventHandler):
         )
         self.queue = topology.consumer_queue(self.subscription)
         self.backoff = kit_setting(self.container.config, "EVENT_RETRY_BACKOFF_SECONDS", float)
-        with Connection(self.container.config["AMQP_URI"], connect_timeout=5) as connection:
-            topology.declare_all(connection, subscriptions=[self.subscription])
+        topology.ensure_declared(self.container.config["AMQP_URI"], subscriptions=[self.subscription])
         Consumer.setup(self)  # skip EventHandler.setup: it would declare a classic queue of its own
 
     def handle_message(self, body, message):

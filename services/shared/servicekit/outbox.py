@@ -229,8 +229,7 @@ class OutboxRelay(DependencyProvider):
         self._running = False
 
     def start(self):
-        with Connection(self.amqp_uri, connect_timeout=5) as connection:
-            topology.declare_all(connection, sources=[self.service])
+        topology.ensure_declared(self.amqp_uri, sources=[self.service], subscriptions=contract_topology.SUBSCRIPTIONS)
         self._running = self.enabled
         if not self.enabled:
             log.warning(
