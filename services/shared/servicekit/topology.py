@@ -5,7 +5,6 @@ no event is ever published before its consumers' queues exist.
 """
 
 from amqp.exceptions import NotFound
-from eventlet.semaphore import Semaphore
 from kombu import Connection, Exchange, Queue
 
 from contracts import topology
@@ -58,25 +57,24 @@ def declare_all(connection, sources=(), subscriptions=topology.SUBSCRIPTIONS):
 # open a connection of their own at start and declare, all at once: notifications alone opened twenty and
 # declared the whole topology several times over. On a new vhost that burst of quorum-queue creations kept
 # the broker from answering new connections for seconds (CI: connection timeouts at container start). Now
-# the first one in a process declares what it needs on one connection, the others wait for it and skip what
-# is declared already. Queues are durable and never deleted behind a service's back.
+# each skips what this process already declared on that URI (the relay, starting after the handlers' set-up,
+# declares only the rest); no lock: two that race both declare, which is harmless (a lock here once left every
+# green thread of a test process waiting). Queues are durable and never deleted behind a service's back.
 _declared = set()
-_declaring = Semaphore(1)  # green: the handlers of a container set up in green threads of one OS thread
 CONNECT_TIMEOUT_SECONDS = 30
 
 
 def ensure_declared(amqp_uri, sources=(), subscriptions=()):
     """Declare the exchanges of ``sources`` and ``subscriptions`` unless this process already did on ``amqp_uri``."""
-    with _declaring:
-        missing_sources = [s for s in sources if (amqp_uri, "exchange", s) not in _declared]
-        missing = [s for s in subscriptions if (amqp_uri, "queue", s.queue) not in _declared]
-        if not (missing_sources or missing):
-            return 0
-        with Connection(amqp_uri, connect_timeout=CONNECT_TIMEOUT_SECONDS) as connection:
-            declare_all(connection, sources=missing_sources, subscriptions=missing)
-        _declared.update((amqp_uri, "exchange", s) for s in missing_sources)
-        _declared.update((amqp_uri, "queue", s.queue) for s in missing)
-        return len(missing_sources) + len(missing)
+    missing_sources = [s for s in sources if (amqp_uri, "exchange", s) not in _declared]
+    missing = [s for s in subscriptions if (amqp_uri, "queue", s.queue) not in _declared]
+    if not (missing_sources or missing):
+        return 0
+    with Connection(amqp_uri, connect_timeout=CONNECT_TIMEOUT_SECONDS) as connection:
+        declare_all(connection, sources=missing_sources, subscriptions=missing)
+    _declared.update((amqp_uri, "exchange", s) for s in missing_sources)
+    _declared.update((amqp_uri, "queue", s.queue) for s in missing)
+    return len(missing_sources) + len(missing)
 
 
 def purge_all(connection, subscriptions=topology.SUBSCRIPTIONS):
