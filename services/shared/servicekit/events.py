@@ -96,7 +96,7 @@ class ReliableEventHandler(EventHandler):
 
     def handle_message_processed(self, message, result=None, exc_info=None):
         if exc_info is None:
-            settle(self.queue_consumer.ack_message, message, "ack")
+            self.queue_consumer.ack_message(message)  # tolerates a gone broker (see below)
         elif isinstance(exc_info[1], PERMANENT_ERRORS):
             self._dead_letter(message, exc_info[1])
         else:
@@ -111,7 +111,7 @@ class ReliableEventHandler(EventHandler):
             if deliveries >= contract_topology.MAX_DELIVERIES:
                 metrics.record_dead_letter(self.container.service_name, self.source_service, self.event_type)
             eventlet.sleep(min(self.backoff * 2**deliveries, 5.0))  # let a passing fault pass before the next try
-            settle(self.queue_consumer.requeue_message, message, "requeue")
+            self.queue_consumer.requeue_message(message)
 
     def _dead_letter(self, message, error):
         log.error("%s: dead-lettering an event that can never be handled: %s", self.subscription.queue, error)

@@ -45,9 +45,9 @@ from nameko.exceptions import RemoteError, UnknownService
 from nameko.rpc import Responder, RpcConsumer, RpcProxy, ServiceProxy, get_rpc_exchange
 from nameko.rpc import Rpc as NamekoRpc
 
+import servicekit.events  # noqa: F401  (installs the QueueConsumer's tolerance of a gone broker)
 from contracts.errors import ServiceUnavailable
 from servicekit.config import kit_setting
-from servicekit.events import settle
 
 log = logging.getLogger(__name__)
 
@@ -189,7 +189,7 @@ class _RpcConsumer(RpcConsumer):
             # Raised here, the error would kill the whole container; the caller instead gets no reply,
             # hits its deadline and retries with its idempotency key.
             log.warning("reply to %s not sent (%s): the caller will retry", message.properties.get("reply_to"), error)
-        settle(self.queue_consumer.ack_message, message, "ack of a request")
+        self.queue_consumer.ack_message(message)  # servicekit.events makes it tolerate a gone broker
         return result, exc_info
 
 
